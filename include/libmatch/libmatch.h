@@ -1,0 +1,478 @@
+/*
+ * libmatch — mixed, equal-role project groups of newcomers and residents.
+ *
+ * This header is the whole public contract of the library. It reads top to
+ * bottom like a manual: version, status codes, the objects (taxonomy, pool,
+ * parameters, grouping, result), the simple calls, then the advanced ones.
+ * Whatever is not declared here is private.
+ *
+ * Conventions
+ *  - Every function that can fail returns an int status: LM_OK (0) or a
+ *    negative lm_status. lm_strerror() gives a static text for a code and
+ *    lm_errmsg(object) the detail of the last failure on that object.
+ *  - Handles are opaque. lm_X_new() creates, lm_X_free() destroys;
+ *    lm_X_free(NULL) is a no-op. What the library allocates, the library frees.
+ *  - Strings passed in are copied; the library never keeps a caller's buffer.
+ *    Strings returned stay valid until the object is changed or freed.
+ *  - No global mutable state: different objects may be used from different
+ *    threads at the same time. One object must not be changed by two threads
+ *    at once; const calls on a pool may run concurrently (for example several
+ *    lm_groups_form() on one pool, each with its own result).
+ *  - The library never prints and never aborts on input.
+ */
+#ifndef LIBMATCH_H
+#define LIBMATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "libmatch_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef LM_API
+#  if defined(LM_BUILDING_LIBRARY) && defined(__GNUC__)
+#    define LM_API __attribute__((visibility("default")))
+#  else
+#    define LM_API
+#  endif
+#endif
+
+/* Status results that must be read. The binding generator defines
+ * LM_NO_ATTRIBUTES to see plain declarations. */
+#if defined(__GNUC__) && !defined(LM_NO_ATTRIBUTES)
+#  define LM_NODISCARD __attribute__((warn_unused_result))
+#else
+#  define LM_NODISCARD
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The version of the library actually loaded, as "MAJOR.MINOR.PATCH" and as
+ * MAJOR*10000 + MINOR*100 + PATCH (compare with LM_VERSION_NUMBER). */
+LM_API const char *lm_version_string(void);
+LM_API int lm_version_number(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes (values are pinned; new codes are only appended)             */
+/* ------------------------------------------------------------------------ */
+
+typedef enum lm_status {
+    LM_OK = 0,
+    LM_E_NOMEM = -1,       /* an allocation failed; nothing was leaked */
+    LM_E_INVALID = -2,     /* misuse: NULL handle, index out of range, bad value */
+    LM_E_PARSE = -3,       /* malformed input data (file, line, column in errmsg) */
+    LM_E_IO = -4,          /* a file could not be read or written */
+    LM_E_INFEASIBLE = -5,  /* parameters that make every group impossible */
+    LM_E_NOTFOUND = -6,    /* unknown id, topic, language or slot */
+    LM_E_CANCELLED = -7,   /* the progress callback asked to stop */
+    LM_E_TOO_LARGE = -8,   /* input larger than the library accepts */
+    LM_E_CRYPTO = -9,      /* wrong key, or a tampered or truncated file */
+    LM_E_FORMAT = -10,     /* unknown file format or unsupported version */
+    LM_E_DUPLICATE = -11   /* an id that must be unique is not */
+} lm_status;
+
+/* A static, never-NULL English text for a status code. */
+LM_API const char *lm_strerror(int status);
+
+/* The detail of the last failure on any libmatch object (taxonomy, pool,
+ * params, grouping, result), e.g. "pool.csv line 14, column 'languages':
+ * unknown language 'xx'". "" when there was none; "invalid handle" for NULL. */
+LM_API const char *lm_errmsg(const void *object);
+
+/* ------------------------------------------------------------------------ */
+/* Enumerations                                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef enum lm_role {
+    LM_NEWCOMER = 0,
+    LM_RESIDENT = 1
+} lm_role;
+
+/* The three vectors each participant has over the topics. */
+typedef enum lm_vector {
+    LM_INTERESTS = 0, /* x: what they like */
+    LM_OFFERS = 1,    /* o: talents they can teach or lead */
+    LM_WANTS = 2      /* w: what they want to learn */
+} lm_vector;
+
+/* The terms of a group's score (DESIGN.md, "The objective"). The values are
+ * the unweighted terms; LM_TERM_TOTAL is the weighted group score. */
+typedef enum lm_term {
+    LM_TERM_THEME = 0,
+    LM_TERM_SHARED = 1,
+    LM_TERM_EXCHANGE = 2,
+    LM_TERM_COHOST = 3,
+    LM_TERM_BALANCE = 4,
+    LM_TERM_TOTAL = 5
+} lm_term;
+
+/* Why a participant stays unassigned. */
+typedef enum lm_reason {
+    LM_REASON_NONE = 0,
+    LM_REASON_NO_SHARED_LANGUAGE = 1, /* no feasible group shares a language */
+    LM_REASON_NO_COMMON_SLOT = 2,     /* no feasible group shares a free slot */
+    LM_REASON_TOO_FAR = 3,            /* every possible meeting point is too far */
+    LM_REASON_ROLE_SHORTAGE = 4,      /* not enough participants of the other role */
+    LM_REASON_NO_VENUE = 5,           /* no reachable venue (open, step-free, capacity) */
+    LM_REASON_NOT_PLACED = 6          /* feasible groups exist, but the best
+                                         grouping found leaves them out */
+} lm_reason;
+
+/* A violated hard constraint, as reported by lm_groups_evaluate(). */
+typedef enum lm_violation {
+    LM_VIOLATION_SIZE = 0,         /* group size outside [min_size, max_size] */
+    LM_VIOLATION_MIX = 1,          /* fewer than min_per_role of a role */
+    LM_VIOLATION_LANGUAGE = 2,     /* the members share no language */
+    LM_VIOLATION_SLOT = 3,         /* a member is not available at the slot */
+    LM_VIOLATION_NO_SLOT = 4,      /* no slot where every member is available */
+    LM_VIOLATION_DISTANCE = 5,     /* a member is farther than their max_km */
+    LM_VIOLATION_STEP_FREE = 6,    /* a member needs step-free access, venue is not */
+    LM_VIOLATION_VENUE_CLOSED = 7, /* the venue is not open at the slot */
+    LM_VIOLATION_CAPACITY = 8,     /* the venue hosts more groups than its capacity */
+    LM_VIOLATION_NO_VENUE = 9      /* venues are given but the group has none */
+} lm_violation;
+
+/* How good a result is known to be. */
+typedef enum lm_optimality {
+    LM_HEURISTIC = 0,          /* local search: no proof */
+    LM_OPTIMAL = 1,            /* provably optimal (exact method on all pairs) */
+    LM_OPTIMAL_ON_CANDIDATES = 2 /* optimal over the candidate pairs only */
+} lm_optimality;
+
+/* Integer parameters (lm_params_set_int). */
+typedef enum lm_param_int {
+    LM_PARAM_MIN_SIZE = 0,     /* default 4 */
+    LM_PARAM_MAX_SIZE = 1,     /* default 6 */
+    LM_PARAM_MIN_PER_ROLE = 2, /* default 2 */
+    LM_PARAM_LANGUAGE = 3,     /* 1: members must share a language (default), 0: off */
+    LM_PARAM_SEED = 4,         /* default 1 */
+    LM_PARAM_THREADS = 5,      /* default 1; results depend on it (same for same count) */
+    LM_PARAM_EFFORT = 6,       /* search budget in local-search rounds per participant
+                                  (default 20); never depends on the clock */
+    LM_PARAM_CANDIDATES = 7    /* pairs: partners kept per person on the candidate
+                                  graph; 0 = decide by size (dense when small) */
+} lm_param_int;
+
+/* Real parameters (lm_params_set_double). */
+typedef enum lm_param_double {
+    LM_PARAM_ALPHA = 0,          /* weight of theme, default 1 */
+    LM_PARAM_BETA = 1,           /* weight of shared, default 1 */
+    LM_PARAM_GAMMA = 2,          /* weight of exchange, default 1 */
+    LM_PARAM_ETA = 3,            /* weight of cohost, default 1 */
+    LM_PARAM_LAMBDA = 4,         /* weight of balance (subtracted), default 0.5 */
+    LM_PARAM_MU = 5,             /* penalty per unassigned participant, default 10 */
+    LM_PARAM_DEFAULT_MAX_KM = 6, /* travel distance when a participant gives none, default 5 */
+    LM_PARAM_TIME_LIMIT = 7      /* wall-clock limit in seconds, 0 = none (default) */
+} lm_param_double;
+
+/* ------------------------------------------------------------------------ */
+/* Languages and the weekly slot grid (immutable tables)                     */
+/* ------------------------------------------------------------------------ */
+
+/* The language table: at least 40 languages spoken by newcomers and
+ * residents in the Netherlands. Codes are ISO 639-1 where one exists, else
+ * ISO 639-3; lm_language_find() accepts either form and English names. */
+LM_API size_t lm_language_count(void);
+LM_API const char *lm_language_code(size_t index);  /* "nl", "ti", "prs" */
+LM_API const char *lm_language_code3(size_t index); /* "nld", "tir", "prs" */
+LM_API const char *lm_language_name_en(size_t index);
+LM_API LM_NODISCARD int lm_language_find(const char *code, size_t *index);
+
+/* The weekly grid: 7 days x morning/afternoon/evening, index = day*3 + part
+ * (monday first). Labels "mon-morning" ... "sun-evening"; lm_slot_find() also
+ * takes "mon-am", "mon-pm", "mon-ev" and is case-insensitive. */
+LM_API size_t lm_slot_count(void);
+LM_API const char *lm_slot_label(size_t index);
+LM_API LM_NODISCARD int lm_slot_find(const char *label, size_t *index);
+
+/* ------------------------------------------------------------------------ */
+/* Taxonomy: the topics that are the dimensions of the vectors               */
+/* ------------------------------------------------------------------------ */
+
+typedef struct lm_taxonomy lm_taxonomy;
+
+/* A copy of the embedded default taxonomy. */
+LM_API LM_NODISCARD int lm_taxonomy_new_default(lm_taxonomy **out);
+/* An empty taxonomy, to fill with lm_taxonomy_load_file()/_buffer(). */
+LM_API LM_NODISCARD int lm_taxonomy_new(lm_taxonomy **out);
+LM_API void lm_taxonomy_free(lm_taxonomy *taxonomy);
+
+/* Loads topics from a taxonomy CSV (docs/model.md: key,parent,label_en,
+ * label_nl,synonyms). Replaces the current topics; on failure the taxonomy
+ * is unchanged and lm_errmsg() names the line and the reason. */
+LM_API LM_NODISCARD int lm_taxonomy_load_file(lm_taxonomy *taxonomy, const char *path);
+LM_API LM_NODISCARD int lm_taxonomy_load_buffer(lm_taxonomy *taxonomy, const char *name,
+                                                const char *data, size_t size);
+
+LM_API size_t lm_taxonomy_topic_count(const lm_taxonomy *taxonomy);
+LM_API const char *lm_taxonomy_topic_key(const lm_taxonomy *taxonomy, size_t topic);
+/* The index of the parent category, or -1 for a category. */
+LM_API int lm_taxonomy_topic_parent(const lm_taxonomy *taxonomy, size_t topic);
+LM_API const char *lm_taxonomy_topic_label_en(const lm_taxonomy *taxonomy, size_t topic);
+LM_API const char *lm_taxonomy_topic_label_nl(const lm_taxonomy *taxonomy, size_t topic);
+LM_API size_t lm_taxonomy_topic_synonym_count(const lm_taxonomy *taxonomy, size_t topic);
+LM_API const char *lm_taxonomy_topic_synonym(const lm_taxonomy *taxonomy, size_t topic,
+                                             size_t k);
+/* Finds a topic by key, label or synonym (case-insensitive, UTF-8). */
+LM_API LM_NODISCARD int lm_taxonomy_find(const lm_taxonomy *taxonomy, const char *name,
+                                         size_t *topic);
+
+/* ------------------------------------------------------------------------ */
+/* Pool: participants and venues                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct lm_pool lm_pool;
+
+/* A new empty pool over a copy of taxonomy (NULL: the default taxonomy). */
+LM_API LM_NODISCARD int lm_pool_new(const lm_taxonomy *taxonomy, lm_pool **out);
+LM_API void lm_pool_free(lm_pool *pool);
+/* The pool's own taxonomy (valid while the pool lives). */
+LM_API const lm_taxonomy *lm_pool_taxonomy(const lm_pool *pool);
+
+/* Strict mode: an unknown tag is an error instead of a warning. Default off. */
+LM_API LM_NODISCARD int lm_pool_set_strict(lm_pool *pool, bool strict);
+/* rho, the share of a subtopic's level that its category receives (0.5). */
+LM_API LM_NODISCARD int lm_pool_set_rho(lm_pool *pool, double rho);
+
+/* Appends the participants of a CSV file (docs/formats.md). All or nothing:
+ * on failure the pool is unchanged and lm_errmsg() names file, line, column
+ * and reason. Unknown tags and unknown columns become warnings. */
+LM_API LM_NODISCARD int lm_pool_load_csv(lm_pool *pool, const char *path);
+/* The same from memory; name is used in messages. */
+LM_API LM_NODISCARD int lm_pool_load_csv_buffer(lm_pool *pool, const char *name,
+                                                const char *data, size_t size);
+/* Appends venues from a venues CSV; all or nothing. */
+LM_API LM_NODISCARD int lm_pool_load_venues_csv(lm_pool *pool, const char *path);
+LM_API LM_NODISCARD int lm_pool_load_venues_csv_buffer(lm_pool *pool, const char *name,
+                                                       const char *data, size_t size);
+/* Appends the embedded sample pool (a neighbourhood sign-up list). */
+LM_API LM_NODISCARD int lm_pool_load_sample(lm_pool *pool);
+/* Appends a synthetic city, deterministic for seed: participants around
+ * Utrecht's ten districts, newcomer_share of them newcomers (negative: the
+ * default 0.3), and venues community centres (0: none). */
+LM_API LM_NODISCARD int lm_pool_generate(lm_pool *pool, size_t participants,
+                                         double newcomer_share, size_t venues,
+                                         uint64_t seed);
+
+/* Writes the participants (or venues) as CSV that lm_pool_load_csv() reads
+ * back to the same vectors. */
+LM_API LM_NODISCARD int lm_pool_save_csv(lm_pool *pool, const char *path);
+LM_API LM_NODISCARD int lm_pool_save_venues_csv(lm_pool *pool, const char *path);
+
+/* Building participants by hand. Ids are unique, 1..64 bytes. */
+LM_API LM_NODISCARD int lm_pool_add(lm_pool *pool, const char *id, lm_role role,
+                                    size_t *index);
+/* Sets one vector from tags "gitaar;cooking:0.5" (DESIGN.md: level default
+ * 1, parent category gets max(current, rho*level)). Replaces the vector. */
+LM_API LM_NODISCARD int lm_pool_set_tags(lm_pool *pool, size_t participant, lm_vector vector,
+                                         const char *tags);
+/* Sets one entry of a vector to level in [0,1], without touching the parent. */
+LM_API LM_NODISCARD int lm_pool_set_value(lm_pool *pool, size_t participant, lm_vector vector,
+                                          size_t topic, double level);
+/* Languages as codes separated by ';' ("nl;ar"); "" = unknown (no constraint). */
+LM_API LM_NODISCARD int lm_pool_set_languages(lm_pool *pool, size_t participant,
+                                              const char *codes);
+/* Availability as slot labels separated by ';'; "" = unknown (no constraint). */
+LM_API LM_NODISCARD int lm_pool_set_availability(lm_pool *pool, size_t participant,
+                                                 const char *slots);
+/* Availability as a bit mask over slot indices; 0 = unknown. */
+LM_API LM_NODISCARD int lm_pool_set_availability_mask(lm_pool *pool, size_t participant,
+                                                      uint64_t mask);
+/* Home location in decimal degrees; max_km <= 0 means the default distance. */
+LM_API LM_NODISCARD int lm_pool_set_location(lm_pool *pool, size_t participant, double lat,
+                                             double lon, double max_km);
+LM_API LM_NODISCARD int lm_pool_set_step_free(lm_pool *pool, size_t participant, bool needs);
+LM_API LM_NODISCARD int lm_pool_set_host(lm_pool *pool, size_t participant, bool willing);
+
+/* Reading participants back. */
+LM_API size_t lm_pool_size(const lm_pool *pool);
+LM_API LM_NODISCARD int lm_pool_find(const lm_pool *pool, const char *id, size_t *index);
+LM_API const char *lm_pool_id(const lm_pool *pool, size_t participant);
+LM_API lm_role lm_pool_role(const lm_pool *pool, size_t participant);
+LM_API double lm_pool_value(const lm_pool *pool, size_t participant, lm_vector vector,
+                            size_t topic);
+/* Languages as a bit mask over lm_language indices (0 = unknown). */
+LM_API uint64_t lm_pool_language_mask(const lm_pool *pool, size_t participant);
+LM_API uint64_t lm_pool_availability_mask(const lm_pool *pool, size_t participant);
+/* true and the location when the participant gave one; max_km is <= 0 when
+ * they gave no distance. */
+LM_API bool lm_pool_location(const lm_pool *pool, size_t participant, double *lat,
+                             double *lon, double *max_km);
+LM_API bool lm_pool_step_free(const lm_pool *pool, size_t participant);
+LM_API bool lm_pool_host(const lm_pool *pool, size_t participant);
+/* The CSV line a participant came from (0 when added by hand). */
+LM_API size_t lm_pool_line(const lm_pool *pool, size_t participant);
+
+/* Warnings collected while loading (unknown tags, unknown columns). */
+LM_API size_t lm_pool_warning_count(const lm_pool *pool);
+LM_API size_t lm_pool_warning_line(const lm_pool *pool, size_t k);
+LM_API const char *lm_pool_warning_column(const lm_pool *pool, size_t k);
+LM_API const char *lm_pool_warning_message(const lm_pool *pool, size_t k);
+
+/* Venues. open_mask is a bit mask over slots (0 = never open); capacity is
+ * the number of groups it hosts in one slot (>= 1). */
+LM_API LM_NODISCARD int lm_pool_add_venue(lm_pool *pool, const char *id, double lat,
+                                          double lon, uint64_t open_mask, unsigned capacity,
+                                          bool step_free, size_t *index);
+LM_API size_t lm_pool_venue_count(const lm_pool *pool);
+LM_API const char *lm_pool_venue_id(const lm_pool *pool, size_t venue);
+LM_API void lm_pool_venue_location(const lm_pool *pool, size_t venue, double *lat,
+                                   double *lon);
+LM_API uint64_t lm_pool_venue_open_mask(const lm_pool *pool, size_t venue);
+LM_API unsigned lm_pool_venue_capacity(const lm_pool *pool, size_t venue);
+LM_API bool lm_pool_venue_step_free(const lm_pool *pool, size_t venue);
+
+/* Great-circle distance in km (haversine, Earth radius 6371.0088 km). */
+LM_API double lm_distance_km(double lat1, double lon1, double lat2, double lon2);
+
+/* ------------------------------------------------------------------------ */
+/* Parameters                                                                */
+/* ------------------------------------------------------------------------ */
+
+typedef struct lm_params lm_params;
+
+/* Progress: called now and then during a search with the best total so far,
+ * the elapsed seconds and the share of the effort budget used (0..1).
+ * Return non-zero to cancel: the call then returns LM_E_CANCELLED. */
+typedef int (*lm_progress_fn)(void *user, double best_total, double elapsed_seconds,
+                              double fraction_done);
+
+LM_API LM_NODISCARD int lm_params_new(lm_params **out);
+LM_API void lm_params_free(lm_params *params);
+LM_API LM_NODISCARD int lm_params_set_int(lm_params *params, lm_param_int key, int64_t value);
+LM_API LM_NODISCARD int lm_params_set_double(lm_params *params, lm_param_double key,
+                                             double value);
+LM_API int64_t lm_params_get_int(const lm_params *params, lm_param_int key);
+LM_API double lm_params_get_double(const lm_params *params, lm_param_double key);
+LM_API LM_NODISCARD int lm_params_set_progress(lm_params *params, lm_progress_fn callback,
+                                               void *user);
+/* LM_E_INFEASIBLE with a message when the parameters make every group
+ * impossible (min_size < 2*min_per_role, min_size > max_size, ...). */
+LM_API LM_NODISCARD int lm_params_check(lm_params *params);
+
+/* ------------------------------------------------------------------------ */
+/* Groupings made by hand (for evaluation)                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct lm_grouping lm_grouping;
+
+LM_API LM_NODISCARD int lm_grouping_new(lm_grouping **out);
+LM_API void lm_grouping_free(lm_grouping *grouping);
+/* Puts participant into group (groups are numbered from 0 by the caller). */
+LM_API LM_NODISCARD int lm_grouping_assign(lm_grouping *grouping, size_t participant,
+                                           size_t group);
+/* Fixes a group's slot or venue (otherwise evaluation picks a feasible one). */
+LM_API LM_NODISCARD int lm_grouping_set_slot(lm_grouping *grouping, size_t group, size_t slot);
+LM_API LM_NODISCARD int lm_grouping_set_venue(lm_grouping *grouping, size_t group,
+                                              size_t venue);
+/* Reads a groups CSV (group,id,role,theme,slot,venue,cohost: the one
+ * lm_result_save_csv() writes). Ids must exist in pool. */
+LM_API LM_NODISCARD int lm_grouping_load_csv(lm_grouping *grouping, const lm_pool *pool,
+                                             const char *path);
+LM_API LM_NODISCARD int lm_grouping_load_csv_buffer(lm_grouping *grouping,
+                                                    const lm_pool *pool, const char *name,
+                                                    const char *data, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* Results                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct lm_result lm_result;
+
+LM_API LM_NODISCARD int lm_result_new(lm_result **out);
+LM_API void lm_result_free(lm_result *result);
+
+/* The objective: sum of group scores minus mu per unassigned participant. */
+LM_API double lm_result_total(const lm_result *result);
+LM_API lm_optimality lm_result_optimality(const lm_result *result);
+LM_API size_t lm_result_group_count(const lm_result *result);
+LM_API size_t lm_result_group_size(const lm_result *result, size_t group);
+LM_API size_t lm_result_group_member(const lm_result *result, size_t group, size_t k);
+/* The theme topic (argmax of the summed interests, lowest index on ties). */
+LM_API size_t lm_result_group_theme(const lm_result *result, size_t group);
+/* Slot, venue and common language indices; -1 when there is none. */
+LM_API int lm_result_group_slot(const lm_result *result, size_t group);
+LM_API int lm_result_group_venue(const lm_result *result, size_t group);
+LM_API int lm_result_group_language(const lm_result *result, size_t group);
+/* The co-host of a role (willing host with the highest theme interest), or -1. */
+LM_API int64_t lm_result_group_cohost(const lm_result *result, size_t group, lm_role role);
+/* One term of the group's score, unweighted, or LM_TERM_TOTAL weighted. */
+LM_API double lm_result_group_score(const lm_result *result, size_t group, lm_term term);
+
+LM_API size_t lm_result_unassigned_count(const lm_result *result);
+LM_API size_t lm_result_unassigned(const lm_result *result, size_t k);
+LM_API lm_reason lm_result_unassigned_reason(const lm_result *result, size_t k);
+/* A static text for a reason ("no shared language", ...). */
+LM_API const char *lm_reason_string(lm_reason reason);
+/* A short stable name for a reason ("no_shared_language", ...). */
+LM_API const char *lm_reason_name(lm_reason reason);
+
+/* Violations found by lm_groups_evaluate() (none for solver results). */
+LM_API size_t lm_result_violation_count(const lm_result *result);
+LM_API lm_violation lm_result_violation_kind(const lm_result *result, size_t k);
+LM_API size_t lm_result_violation_group(const lm_result *result, size_t k);
+/* The participant concerned, or -1 when the violation is the group's. */
+LM_API int64_t lm_result_violation_participant(const lm_result *result, size_t k);
+LM_API const char *lm_result_violation_message(const lm_result *result, size_t k);
+LM_API const char *lm_violation_name(lm_violation kind);
+
+/* Writes the groups CSV: one row per member, group,id,role,theme,slot,venue,
+ * cohost (docs/formats.md). */
+LM_API LM_NODISCARD int lm_result_save_csv(lm_result *result, const lm_pool *pool,
+                                           const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* Forming groups                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Forms mixed, equal-role groups from pool under params (with the pool's
+ * venues when it has any) into result. Deterministic for the same pool,
+ * params, seed and thread count unless a time limit stops the search. */
+LM_API LM_NODISCARD int lm_groups_form(const lm_pool *pool, const lm_params *params,
+                                       lm_result *result);
+
+/* Scores a grouping made by hand and lists every violated constraint in
+ * result. Returns LM_OK even when there are violations. */
+LM_API LM_NODISCARD int lm_groups_evaluate(const lm_pool *pool, const lm_params *params,
+                                           const lm_grouping *grouping, lm_result *result);
+
+/* ------------------------------------------------------------------------ */
+/* Buddy pairs                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Matches newcomers with residents one to one: the groups objective with
+ * min_size = max_size = 2 and min_per_role = 1 (those three parameters are
+ * ignored), solved exactly as a maximum-weight assignment over feasible
+ * pairs. lm_result_optimality() says whether the optimum is over all pairs
+ * or over the candidate graph (LM_PARAM_CANDIDATES). */
+LM_API LM_NODISCARD int lm_pairs_match(const lm_pool *pool, const lm_params *params,
+                                       lm_result *result);
+
+/* ------------------------------------------------------------------------ */
+/* Matrix partitioning (Maximally Diverse Grouping Problem)                  */
+/* ------------------------------------------------------------------------ */
+
+/* Partitions n items into m groups, group g holding between lower[g] and
+ * upper[g] items, maximising the sum of weights[i*n + j] over pairs i < j in
+ * the same group. weights is a dense symmetric n x n matrix (row-major; the
+ * diagonal is ignored). Uses seed, threads, effort and time limit of params
+ * (NULL: defaults). The objective is lm_result_total(); the assignment is
+ * lm_result_item_group(). */
+LM_API LM_NODISCARD int lm_partition_solve(size_t n, size_t m, const double *weights,
+                                           const size_t *lower, const size_t *upper,
+                                           const lm_params *params, lm_result *result);
+/* The number of items in a partition result and the group of each. */
+LM_API size_t lm_result_item_count(const lm_result *result);
+LM_API int64_t lm_result_item_group(const lm_result *result, size_t item);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBMATCH_H */

@@ -1,0 +1,83 @@
+/* The local-search core, written once and shared by every problem (groups,
+ * matrix partitioning). It knows nothing about participants or matrices: a
+ * problem gives it deltas and applies moves through lm_search_ops; the core
+ * owns the assignment (which item is in which group), chooses moves, escapes
+ * local optima and keeps the best assignment found. */
+#ifndef LM_SEARCH_INTERNAL_H
+#define LM_SEARCH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common_internal.h"
+#include "rng_internal.h"
+
+#define LM_NO_GROUP UINT32_MAX
+
+typedef struct lm_search_ops {
+    /* Change of the objective (maximised) when item leaves `from` for `to`.
+     * Either may be LM_NO_GROUP (unassigned) when the problem allows it.
+     * -INFINITY when the move breaks a hard constraint. */
+    double (*move_delta)(void *context, uint32_t item, uint32_t from, uint32_t to);
+    void (*move_apply)(void *context, uint32_t item, uint32_t from, uint32_t to);
+    /* Change when a (in group_a) and b (in group_b) trade places. */
+    double (*swap_delta)(void *context, uint32_t a, uint32_t group_a, uint32_t b,
+                         uint32_t group_b);
+    void (*swap_apply)(void *context, uint32_t a, uint32_t group_a, uint32_t b,
+                       uint32_t group_b);
+    /* Groups worth trying for item (besides its own); writes at most cap. */
+    size_t (*candidates)(void *context, uint32_t item, uint32_t *groups, size_t cap);
+} lm_search_ops;
+
+typedef struct lm_search_options {
+    uint64_t seed;
+    uint64_t max_rounds;     /* perturbation rounds (effort); never clock-based */
+    double time_limit;       /* seconds; 0 = none */
+    bool allow_unassigned;   /* items may be moved to LM_NO_GROUP */
+    int perturb_strength;    /* random moves per perturbation; 0 = automatic */
+    lm_progress_fn progress; /* may be NULL */
+    void *progress_user;
+    double progress_offset;  /* added to reported totals */
+} lm_search_options;
+
+typedef struct lm_search_stats {
+    uint64_t rounds;
+    uint64_t moves_applied;
+    bool cancelled;
+    bool timed_out;
+} lm_search_stats;
+
+typedef struct lm_search {
+    const lm_search_ops *ops;
+    void *context;
+    uint32_t item_count;
+    uint32_t group_count;
+    uint32_t *group_of;     /* by item; LM_NO_GROUP when unassigned */
+    uint32_t *position;     /* index of the item inside its group's slice */
+    uint32_t *slice_start;  /* by group: members live in members[slice_start[g] ..] */
+    uint32_t *size;         /* by group */
+    uint32_t *capacity;     /* by group: the largest size the group may reach */
+    uint32_t *members;
+    double objective;       /* current value, tracked through deltas */
+    double best_objective;
+    uint32_t *best_group_of;
+} lm_search;
+
+/* Prepares a search over item_count items and group_count groups whose sizes
+ * never exceed capacity[g]. All items start unassigned. */
+int lm__search_init(lm_search *search, const lm_search_ops *ops, void *context,
+                    uint32_t item_count, uint32_t group_count, const uint32_t *capacity);
+void lm__search_free(lm_search *search);
+/* Puts an item into a group for the starting assignment (applies the move
+ * through ops without asking for a delta); objective is the problem's value
+ * after all initial placements, set by the caller in search->objective. */
+void lm__search_place(lm_search *search, uint32_t item, uint32_t group);
+/* Local search plus perturbation until the budget is spent. On return the
+ * current assignment is the best found (the problem has seen every move
+ * needed to reach it) and search->objective its value. LM_E_CANCELLED when
+ * the progress callback stopped it (the best is still in place). */
+int lm__search_run(lm_search *search, const lm_search_options *options,
+                   lm_search_stats *stats);
+
+#endif
