@@ -17,7 +17,8 @@ typedef enum lm_kind {
     LM_KIND_POOL = 0x4c4d5032u,
     LM_KIND_PARAMS = 0x4c4d5033u,
     LM_KIND_GROUPING = 0x4c4d4734u,
-    LM_KIND_RESULT = 0x4c4d5235u
+    LM_KIND_RESULT = 0x4c4d5235u,
+    LM_KIND_KEY = 0x4c4d4b36u
 } lm_kind;
 
 typedef struct lm_object {

@@ -62,6 +62,7 @@ const char *lm_errmsg(const void *handle)
     case LM_KIND_PARAMS:
     case LM_KIND_GROUPING:
     case LM_KIND_RESULT:
+    case LM_KIND_KEY:
         return object->errmsg;
     default:
         return "invalid handle";

@@ -301,7 +301,8 @@ int lm__participant_set_dense(lm_participant *p, int v, const double *dense,
         } else {
             size_t length;
             const lm_entry *old = lm__vec(p, k, &length);
-            memcpy(entries + at, old, length * sizeof *entries);
+            if (length)
+                memcpy(entries + at, old, length * sizeof *entries);
             at += length;
         }
     }

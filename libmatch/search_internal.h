@@ -6,6 +6,7 @@
 #ifndef LM_SEARCH_INTERNAL_H
 #define LM_SEARCH_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,18 @@ typedef struct lm_search_options {
     lm_progress_fn progress; /* may be NULL */
     void *progress_user;
     double progress_offset;  /* added to reported totals */
+    /* Added by the search core's owner; zero keeps the plain iterated local
+     * search (see docs/solver.md). */
+    uint32_t tabu_steps;     /* per round: tabu walk ending after this many steps
+                                without improving the walk's best; 0 = no tabu */
+    uint32_t tabu_tenure;    /* steps a moved item stays tabu; 0 = automatic */
+    uint32_t stagnation;     /* rounds without improvement before a strong
+                                perturbation is accepted; 0 = automatic */
+    bool symmetric_candidates; /* j's candidates hold i's group whenever i's
+                                  hold j's: each swap is evaluated once */
+    /* Shared stop flag for searches run in parallel (may be NULL): read now
+     * and then; set to 1 when this search's progress callback cancels. */
+    atomic_int *stop;
 } lm_search_options;
 
 typedef struct lm_search_stats {
@@ -76,7 +89,15 @@ void lm__search_place(lm_search *search, uint32_t item, uint32_t group);
 /* Local search plus perturbation until the budget is spent. On return the
  * current assignment is the best found (the problem has seen every move
  * needed to reach it) and search->objective its value. LM_E_CANCELLED when
- * the progress callback stopped it (the best is still in place). */
+ * the progress callback stopped it (the best is still in place).
+ * Budget: max_rounds > 0 caps the rounds (time_limit may stop earlier);
+ * max_rounds == 0 runs until time_limit, or only the first descent when
+ * there is no time limit either. Without allow_unassigned every item must
+ * be placed first (else LM_E_INVALID). Applies go through ops in a state
+ * the core chose; deltas are asked only for capacity-feasible changes, but
+ * when the core walks back to a saved assignment it applies moves and swaps
+ * without asking, so apply must not rely on lower bounds holding in
+ * between. LM_E_NOMEM if its working memory cannot be allocated. */
 int lm__search_run(lm_search *search, const lm_search_options *options,
                    lm_search_stats *stats);
 

@@ -443,6 +443,112 @@ LM_API LM_NODISCARD int lm_groups_evaluate(const lm_pool *pool, const lm_params 
                                            const lm_grouping *grouping, lm_result *result);
 
 /* ------------------------------------------------------------------------ */
+/* Persistence and privacy                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Pools and results have a compact, versioned msgpack form, and either can
+ * be encrypted at rest (libsodium secretstream, XChaCha20-Poly1305) with a
+ * key file or a passphrase (docs/formats.md). Every reader recognises a
+ * format by its first bytes, checks every declared length against the bytes
+ * that remain, and refuses malformed, truncated, extended or tampered input
+ * with an offset and a reason, however hostile the bytes. Files are written
+ * atomically: a temporary file in the same folder, flushed, then renamed
+ * over the target, so a failed save leaves the previous file intact. */
+
+/* What the first bytes of a file say it is. */
+typedef enum lm_format {
+    LM_FORMAT_CSV = 0,            /* none of the below: read as CSV */
+    LM_FORMAT_POOL_MSGPACK = 1,   /* a msgpack pool ("LMPOOL") */
+    LM_FORMAT_RESULT_MSGPACK = 2, /* a msgpack result ("LMRSLT") */
+    LM_FORMAT_ENCRYPTED = 3       /* an encrypted pool or result ("LMENC") */
+} lm_format;
+
+/* The format of size bytes at data (at most the first 16 are looked at). */
+LM_API lm_format lm_format_detect(const void *data, size_t size);
+/* The same for the first bytes of a file; LM_E_IO when it cannot be read. */
+LM_API LM_NODISCARD int lm_format_detect_file(const char *path, lm_format *format);
+
+/* A secret key: 32 random bytes from a key file, or a passphrase that is
+ * stretched with Argon2id for each file (the salt is in the file's header).
+ * Key material lives in locked memory where the system allows it and is
+ * wiped (sodium_memzero) when replaced or freed. */
+typedef struct lm_key lm_key;
+
+typedef enum lm_key_kind {
+    LM_KEY_EMPTY = 0,     /* a new key holds nothing yet */
+    LM_KEY_RANDOM = 1,    /* generated or loaded from a key file */
+    LM_KEY_PASSPHRASE = 2 /* set from a passphrase */
+} lm_key_kind;
+
+/* An empty key, to fill with one of the calls below. */
+LM_API LM_NODISCARD int lm_key_new(lm_key **out);
+/* Wipes and frees the key. */
+LM_API void lm_key_free(lm_key *key);
+LM_API lm_key_kind lm_key_get_kind(const lm_key *key);
+/* 32 fresh random bytes (libsodium's randombytes). */
+LM_API LM_NODISCARD int lm_key_generate(lm_key *key);
+/* A passphrase of 1..4096 bytes (copied, wiped on free). Each encrypted
+ * file gets its own random salt and Argon2id (crypto_pwhash, interactive
+ * limits) derives that file's key; decrypting derives it again. */
+LM_API LM_NODISCARD int lm_key_set_passphrase(lm_key *key, const char *passphrase,
+                                              size_t length);
+/* Reads a key file written by lm_key_save_file(): one line
+ * "libmatch-key-v1 " followed by 64 hex digits. Like ssh, refuses (with
+ * LM_E_INVALID) a file that its group or others may read or write. */
+LM_API LM_NODISCARD int lm_key_load_file(lm_key *key, const char *path);
+/* The same from memory (no permission check). */
+LM_API LM_NODISCARD int lm_key_load_buffer(lm_key *key, const char *data, size_t size);
+/* Writes a random key as a key file with owner-only permissions (0600),
+ * atomically; replaces an existing file (a caller that must not lose an old
+ * key checks first). A passphrase key cannot be saved. */
+LM_API LM_NODISCARD int lm_key_save_file(lm_key *key, const char *path);
+
+/* Pseudonyms: "ps-" and 32 hex digits of a keyed BLAKE2b hash of the id
+ * (crypto_generichash, 16 bytes), the same for one key every time and
+ * unrelated between keys. Only the key holder can map them back, by
+ * hashing the ids of the pool (see lmatch pseudonyms). out must hold
+ * LM_PSEUDONYM_SIZE bytes (with the terminating NUL). With a passphrase key
+ * the hash key is derived once, with Argon2id and a fixed salt, and kept in
+ * the key: do not call lm_pseudonym() on one key from two threads at once. */
+#define LM_PSEUDONYM_SIZE 36
+LM_API size_t lm_pseudonym_size(void);
+LM_API LM_NODISCARD int lm_pseudonym(lm_key *key, const char *id, char *out,
+                                     size_t out_size);
+
+/* Writes the pool (taxonomy keys, participants with their built vectors,
+ * venues) as msgpack, encrypted when key is not NULL. Vectors round-trip
+ * bit for bit. */
+LM_API LM_NODISCARD int lm_pool_save_msgpack(lm_pool *pool, const char *path,
+                                             const lm_key *key);
+/* Appends the participants and venues of a pool file in any format: CSV,
+ * msgpack or encrypted msgpack (which needs key; key is not needed, and
+ * not checked, for the others). A msgpack pool must use the same topic keys,
+ * in the same order, as the pool's taxonomy. All or nothing: on failure the
+ * pool is unchanged and lm_errmsg() names the file, the offset (or line)
+ * and the reason; LM_E_CRYPTO for a wrong key or a damaged, truncated or
+ * extended encrypted file, LM_E_FORMAT for an unknown version or taxonomy. */
+LM_API LM_NODISCARD int lm_pool_load_file(lm_pool *pool, const char *path, const lm_key *key);
+/* The same for a msgpack or encrypted pool in memory; name is used in
+ * messages. */
+LM_API LM_NODISCARD int lm_pool_load_msgpack_buffer(lm_pool *pool, const char *name,
+                                                    const void *data, size_t size,
+                                                    const lm_key *key);
+
+/* Writes a result as msgpack, encrypted when key is not NULL. With a pool,
+ * participants and venues are written by id and topics by key; without one
+ * (a partition result) by index. */
+LM_API LM_NODISCARD int lm_result_save_msgpack(lm_result *result, const lm_pool *pool,
+                                               const char *path, const lm_key *key);
+/* Replaces the content of result with a msgpack (or encrypted) result file.
+ * pool must be the pool the result was saved with (its ids are looked up)
+ * or NULL for a result saved without one. All or nothing. */
+LM_API LM_NODISCARD int lm_result_load_file(lm_result *result, const lm_pool *pool,
+                                            const char *path, const lm_key *key);
+LM_API LM_NODISCARD int lm_result_load_msgpack_buffer(lm_result *result, const lm_pool *pool,
+                                                      const char *name, const void *data,
+                                                      size_t size, const lm_key *key);
+
+/* ------------------------------------------------------------------------ */
 /* Buddy pairs                                                               */
 /* ------------------------------------------------------------------------ */
 

@@ -1,0 +1,570 @@
+/* lm_groups_form(): the pool is cut into regions (groups_regions.c), each
+ * region is built greedily (groups_construct.c) and improved by the shared
+ * search core (search.c) through the O(D) deltas of groups_state.c, placed on
+ * venues within capacity (groups_venues.c), and the groups are scored by the
+ * reference objective (objective.c). Regions run on a pool of threads; each
+ * has its own random stream, and results are merged in region order, so the
+ * output does not depend on how threads interleave. */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "groups_internal.h"
+#include "objective_internal.h"
+#include "result_internal.h"
+#include "search_internal.h"
+
+/* Participants per region: large enough that most good partners of anyone
+ * are in their region, small enough that a region's search stays cheap. */
+#define REGION_TARGET 400
+
+/* ---- the search adapter ------------------------------------------------------ */
+
+typedef struct adapter {
+    lm_gstate *state;
+    bool syncing; /* the core replays the current assignment: nothing to apply */
+} adapter;
+
+static double side_delta(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
+{
+    double with = lm__gstate_value_with(s, g, out, in);
+    return with == -INFINITY ? -INFINITY : with - s->value[g];
+}
+
+static double move_delta(void *context, uint32_t item, uint32_t from, uint32_t to)
+{
+    const lm_gstate *s = ((adapter *)context)->state;
+    double mu = s->weights.unassigned, delta = 0.0;
+    if (from == to)
+        return -INFINITY;
+    if (from != LM_NO_GROUP)
+        delta += side_delta(s, from, item, LM_NONE_ITEM);
+    else
+        delta += mu;
+    if (delta == -INFINITY)
+        return delta;
+    if (to != LM_NO_GROUP)
+        delta += side_delta(s, to, LM_NONE_ITEM, item);
+    else
+        delta -= mu;
+    return delta;
+}
+
+static void move_apply(void *context, uint32_t item, uint32_t from, uint32_t to)
+{
+    adapter *a = context;
+    if (a->syncing)
+        return;
+    if (from != LM_NO_GROUP)
+        lm__gstate_apply(a->state, from, item, LM_NONE_ITEM);
+    if (to != LM_NO_GROUP)
+        lm__gstate_apply(a->state, to, LM_NONE_ITEM, item);
+}
+
+static double swap_delta(void *context, uint32_t a, uint32_t group_a, uint32_t b,
+                         uint32_t group_b)
+{
+    const lm_gstate *s = ((adapter *)context)->state;
+    if (group_a == group_b)
+        return -INFINITY;
+    double delta = 0.0;
+    if (group_a != LM_NO_GROUP)
+        delta += side_delta(s, group_a, a, b);
+    if (delta == -INFINITY)
+        return delta;
+    if (group_b != LM_NO_GROUP)
+        delta += side_delta(s, group_b, b, a);
+    return delta;
+}
+
+static void swap_apply(void *context, uint32_t a, uint32_t group_a, uint32_t b,
+                       uint32_t group_b)
+{
+    adapter *ad = context;
+    if (ad->syncing)
+        return;
+    if (group_a != LM_NO_GROUP)
+        lm__gstate_apply(ad->state, group_a, a, b);
+    if (group_b != LM_NO_GROUP)
+        lm__gstate_apply(ad->state, group_b, b, a);
+    if (group_a == LM_NO_GROUP)
+        ad->state->group_of[a] = group_b;
+    if (group_b == LM_NO_GROUP)
+        ad->state->group_of[b] = group_a;
+}
+
+/* Candidate groups: compatible ones (language, slot, reach), scanned from a
+ * per-item offset so different items look at different groups first. */
+#define CANDIDATES_MAX 12
+
+static size_t candidates(void *context, uint32_t item, uint32_t *groups, size_t cap)
+{
+    const lm_gstate *s = ((adapter *)context)->state;
+    size_t found = 0, limit = cap < CANDIDATES_MAX ? cap : CANDIDATES_MAX;
+    uint32_t count = s->group_count;
+    if (count == 0)
+        return 0;
+    uint32_t own = s->group_of[item];
+    uint32_t start = (uint32_t)(((uint64_t)item * 2654435761u) % count);
+    for (uint32_t k = 0; k < count && found < limit; k++) {
+        uint32_t g = (start + k) % count;
+        if (g != own && lm__gstate_compatible(s, item, g))
+            groups[found++] = g;
+    }
+    return found;
+}
+
+static const lm_search_ops group_ops = {move_delta, move_apply, swap_delta, swap_apply,
+                                        candidates};
+
+/* ---- one region -------------------------------------------------------------- */
+
+typedef struct region_out {
+    size_t *members;   /* concatenated groups, each ascending */
+    uint32_t *sizes;
+    int *slots, *venues; /* venue as a pool index */
+    size_t group_count;
+    uint32_t *unassigned;
+    lm_reason *reasons;
+    size_t unassigned_count;
+    double total;      /* sum of the search's group values (for progress) */
+} region_out;
+
+typedef struct job {
+    const lm_pool *pool;
+    const lm_params *params;
+    const lm_regions *regions;
+    region_out *outs;
+    atomic_size_t next;
+    atomic_size_t done;
+    atomic_int stop;
+    atomic_int status;
+    struct timespec start;
+    pthread_mutex_t lock; /* guards finished_total */
+    double finished_total;
+} job;
+
+static double elapsed(const job *j)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - j->start.tv_sec) + 1e-9 * (double)(now.tv_nsec - j->start.tv_nsec);
+}
+
+typedef struct progress_bridge {
+    job *job;
+    bool main_thread;
+} progress_bridge;
+
+/* The core reports per region; the caller's callback sees the whole run, and
+ * only from the calling thread. */
+static int bridge_progress(void *user, double best, double seconds, double fraction)
+{
+    progress_bridge *b = user;
+    job *j = b->job;
+    if (atomic_load(&j->stop))
+        return 1;
+    if (!b->main_thread || !j->params->progress)
+        return 0;
+    pthread_mutex_lock(&j->lock);
+    double finished = j->finished_total;
+    pthread_mutex_unlock(&j->lock);
+    size_t done = atomic_load(&j->done);
+    double overall = ((double)done + fraction) / (double)j->regions->count;
+    (void)seconds;
+    if (j->params->progress(j->params->progress_user, finished + best, elapsed(j), overall)) {
+        atomic_store(&j->stop, 1);
+        return 1;
+    }
+    return 0;
+}
+
+static double region_objective(const lm_gstate *s)
+{
+    double total = 0.0;
+    for (uint32_t g = 0; g < s->group_count; g++)
+        total += s->value[g];
+    for (uint32_t k = 0; k < s->item_count; k++)
+        if (s->group_of[k] == LM_NO_GROUP)
+            total -= s->weights.unassigned;
+    return total;
+}
+
+static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int pass)
+{
+    if (s->group_count == 0 || s->item_count < 2)
+        return LM_OK;
+    uint32_t *capacity = lm__malloc(s->group_count * sizeof *capacity);
+    if (!capacity)
+        return LM_E_NOMEM;
+    for (uint32_t g = 0; g < s->group_count; g++)
+        capacity[g] = s->max_size;
+    adapter a = {s, true};
+    lm_search search;
+    int status = lm__search_init(&search, &group_ops, &a, s->item_count, s->group_count, capacity);
+    lm__free(capacity);
+    if (status != LM_OK)
+        return status;
+    for (uint32_t k = 0; k < s->item_count; k++)
+        if (s->group_of[k] != LM_NO_GROUP)
+            lm__search_place(&search, k, s->group_of[k]);
+    a.syncing = false;
+    search.objective = region_objective(s);
+
+    const lm_params *p = j->params;
+    progress_bridge bridge = {j, main_thread};
+    lm_search_options options;
+    memset(&options, 0, sizeof options);
+    options.seed = p->seed ^ ((uint64_t)r * 0x9E3779B97F4A7C15ull) ^ (uint64_t)pass << 48;
+    options.max_rounds = (uint64_t)p->effort;
+    options.allow_unassigned = true;
+    options.progress = bridge_progress;
+    options.progress_user = &bridge;
+    options.stop = &j->stop;
+    if (p->time_limit > 0) {
+        options.time_limit = p->time_limit - elapsed(j);
+        if (options.time_limit <= 0)
+            options.max_rounds = 1;
+        if (options.time_limit <= 0)
+            options.time_limit = 1e-3;
+    }
+    status = lm__search_run(&search, &options, NULL);
+    lm__search_free(&search);
+    return status;
+}
+
+static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, region_out *out)
+{
+    size_t groups = 0, members = 0, unassigned = 0;
+    for (uint32_t g = 0; g < s->group_count; g++)
+        if (s->size[g] > 0) {
+            groups++;
+            members += s->size[g];
+        }
+    unassigned = s->item_count - members;
+    out->members = lm__malloc((members ? members : 1) * sizeof *out->members);
+    out->sizes = lm__malloc((groups ? groups : 1) * sizeof *out->sizes);
+    out->slots = lm__malloc((groups ? groups : 1) * sizeof *out->slots);
+    out->venues = lm__malloc((groups ? groups : 1) * sizeof *out->venues);
+    out->unassigned = lm__malloc((unassigned ? unassigned : 1) * sizeof *out->unassigned);
+    out->reasons = lm__malloc((unassigned ? unassigned : 1) * sizeof *out->reasons);
+    if (!out->members || !out->sizes || !out->slots || !out->venues || !out->unassigned ||
+        !out->reasons)
+        return LM_E_NOMEM;
+    size_t at = 0;
+    for (uint32_t g = 0; g < s->group_count; g++) {
+        if (s->size[g] == 0)
+            continue;
+        size_t first = at;
+        for (uint32_t m = 0; m < s->size[g]; m++)
+            out->members[at++] = s->items[s->members[(size_t)g * s->max_size + m]].person;
+        /* insertion sort: groups are tiny */
+        for (size_t x = first + 1; x < at; x++)
+            for (size_t y = x; y > first && out->members[y - 1] > out->members[y]; y--) {
+                size_t t = out->members[y];
+                out->members[y] = out->members[y - 1];
+                out->members[y - 1] = t;
+            }
+        out->sizes[out->group_count] = s->size[g];
+        out->slots[out->group_count] = slot_of[g];
+        out->venues[out->group_count] = venue_of[g] >= 0 ? (int)s->venues[venue_of[g]] : -1;
+        out->group_count++;
+    }
+    for (uint32_t k = 0; k < s->item_count; k++) {
+        if (s->group_of[k] != LM_NO_GROUP)
+            continue;
+        out->unassigned[out->unassigned_count] = s->items[k].person;
+        out->reasons[out->unassigned_count] = lm__groups_reason(s, k);
+        out->unassigned_count++;
+    }
+    out->total = region_objective(s);
+    return LM_OK;
+}
+
+static void dissolve_all(lm_gstate *s)
+{
+    for (uint32_t g = 0; g < s->group_count; g++)
+        while (s->size[g] > 0)
+            lm__gstate_apply(s, g, s->members[(size_t)g * s->max_size], LM_NONE_ITEM);
+}
+
+/* Construction and search, then again for the leftovers. */
+static int build_once(lm_gstate *s, job *j, size_t r, bool main_thread, lm_rng *rng, int start)
+{
+    int status = lm__groups_construct(s, rng, start > 0);
+    if (status == LM_OK)
+        status = search_region(s, j, r, main_thread, 2 * start);
+    uint32_t before = s->group_count;
+    if (status == LM_OK)
+        status = lm__groups_construct(s, rng, start > 0);
+    if (status == LM_OK && s->group_count > before)
+        status = search_region(s, j, r, main_thread, 2 * start + 1);
+    return status;
+}
+
+/* Small regions get several independent starts: a greedy start decides
+ * which groups can exist at all, and the search cannot open new groups. */
+static int starts_for(const lm_gstate *s, const lm_params *params)
+{
+    if (s->item_count > 64)
+        return 1;
+    int64_t starts = params->effort > 0 ? params->effort : 1;
+    return starts > 64 ? 64 : (int)starts;
+}
+
+static int solve_region(job *j, size_t r, bool main_thread)
+{
+    const lm_region *region = &j->regions->regions[r];
+    bool use_venues = j->pool->venue_count > 0;
+    lm_gstate s;
+    int status = lm__gstate_init(&s, j->pool, j->params, region, use_venues);
+    if (status != LM_OK)
+        return status;
+    lm_rng rng;
+    lm__rng_seed(&rng, j->params->seed, (uint64_t)r);
+    int *slot_of = NULL, *venue_of = NULL;
+    uint32_t *best = lm__malloc((s.item_count ? s.item_count : 1) * sizeof *best);
+    if (!best)
+        status = LM_E_NOMEM;
+    double best_value = -INFINITY;
+    int starts = starts_for(&s, j->params);
+    if (status == LM_OK && lm__groups_exact_applies(&s)) {
+        status = lm__groups_exact(&s);
+        starts = 0;
+    }
+    for (int start = 0; start < starts && status == LM_OK; start++) {
+        if (start > 0)
+            dissolve_all(&s);
+        status = build_once(&s, j, r, main_thread, &rng, start);
+        double value = region_objective(&s);
+        if (status == LM_OK && value > best_value + 1e-12) {
+            best_value = value;
+            memcpy(best, s.group_of, s.item_count * sizeof *best);
+        }
+    }
+    if (status == LM_OK && starts > 1 && best_value > -INFINITY) {
+        dissolve_all(&s);
+        for (uint32_t k = 0; k < s.item_count; k++)
+            if (best[k] != LM_NO_GROUP)
+                lm__gstate_apply(&s, best[k], LM_NONE_ITEM, k);
+    }
+    lm__free(best);
+    if (status == LM_OK) {
+        slot_of = lm__malloc((s.group_count ? s.group_count : 1) * sizeof *slot_of);
+        venue_of = lm__malloc((s.group_count ? s.group_count : 1) * sizeof *venue_of);
+        status = slot_of && venue_of ? lm__groups_place(&s, slot_of, venue_of) : LM_E_NOMEM;
+    }
+    if (status == LM_OK) {
+        /* Groups that found no free venue slot dissolve; their members may
+         * still fit into placed groups. */
+        for (uint32_t g = 0; g < s.group_count; g++)
+            if (s.size[g] > 0 && slot_of[g] < 0)
+                while (s.size[g] > 0)
+                    lm__gstate_apply(&s, g, s.members[(size_t)g * s.max_size], LM_NONE_ITEM);
+        status = lm__groups_insert(&s, slot_of, venue_of);
+    }
+    if (status == LM_OK)
+        status = collect(&s, slot_of, venue_of, &j->outs[r]);
+    lm__free(slot_of);
+    lm__free(venue_of);
+    lm__gstate_free(&s);
+    return status;
+}
+
+static void work(job *j, bool main_thread)
+{
+    for (;;) {
+        if (atomic_load(&j->stop))
+            return;
+        size_t r = atomic_fetch_add(&j->next, 1);
+        if (r >= j->regions->count)
+            return;
+        int status = solve_region(j, r, main_thread);
+        if (status != LM_OK) {
+            int expected = LM_OK;
+            atomic_compare_exchange_strong(&j->status, &expected, status);
+            atomic_store(&j->stop, 1);
+            return;
+        }
+        pthread_mutex_lock(&j->lock);
+        j->finished_total += j->outs[r].total;
+        pthread_mutex_unlock(&j->lock);
+        atomic_fetch_add(&j->done, 1);
+        if (main_thread && j->params->progress) {
+            progress_bridge bridge = {j, true};
+            bridge_progress(&bridge, 0.0, 0.0, 0.0);
+        }
+    }
+}
+
+static void *worker(void *opaque)
+{
+    work(opaque, false);
+    return NULL;
+}
+
+/* ---- results ------------------------------------------------------------------ */
+
+typedef struct group_ref {
+    size_t key; /* lowest member: groups are disjoint, so keys are unique */
+    size_t region, group, first;
+} group_ref;
+
+static int compare_refs(const void *a, const void *b)
+{
+    const group_ref *x = a, *y = b;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+static int compare_unassigned(const void *a, const void *b)
+{
+    const lm_unassigned_out *x = a, *y = b;
+    return (x->participant > y->participant) - (x->participant < y->participant);
+}
+
+static int build_result(job *j, lm_result *result)
+{
+    size_t total_groups = 0;
+    for (size_t r = 0; r < j->regions->count; r++)
+        total_groups += j->outs[r].group_count;
+    group_ref *refs = lm__malloc((total_groups ? total_groups : 1) * sizeof *refs);
+    if (!refs)
+        return LM_E_NOMEM;
+    size_t at = 0;
+    for (size_t r = 0; r < j->regions->count; r++) {
+        size_t first = 0;
+        for (size_t g = 0; g < j->outs[r].group_count; g++) {
+            refs[at++] = (group_ref){j->outs[r].members[first], r, g, first};
+            first += j->outs[r].sizes[g];
+        }
+    }
+    /* Canonical order: by lowest member, whatever the regions were. */
+    qsort(refs, total_groups, sizeof *refs, compare_refs);
+    int status = LM_OK;
+    double total = 0.0;
+    for (size_t k = 0; k < total_groups && status == LM_OK; k++) {
+        const region_out *out = &j->outs[refs[k].region];
+        const size_t *members = out->members + refs[k].first;
+        size_t size = out->sizes[refs[k].group], index;
+        lm_group_score score;
+        status = lm__group_score(j->pool, &j->params->weights, members, size, &score);
+        if (status == LM_OK)
+            status = lm__result_add_group(result, members, size, &index);
+        if (status != LM_OK)
+            break;
+        lm_group_out *g = &result->groups[index];
+        memcpy(g->terms, score.terms, sizeof g->terms);
+        g->theme = score.theme;
+        g->cohost[0] = score.cohost[0];
+        g->cohost[1] = score.cohost[1];
+        g->slot = out->slots[refs[k].group];
+        g->venue = out->venues[refs[k].group];
+        bool anyone_speaks = false;
+        for (size_t m = 0; m < size; m++)
+            anyone_speaks |= j->pool->people[members[m]].languages != 0;
+        uint64_t languages = lm__group_languages(j->pool, members, size);
+        g->language = -1;
+        for (int bit = 0; anyone_speaks && bit < 64; bit++)
+            if (languages >> bit & 1) {
+                g->language = bit;
+                break;
+            }
+        total += score.terms[LM_TERM_TOTAL];
+    }
+    lm__free(refs);
+    for (size_t r = 0; r < j->regions->count && status == LM_OK; r++)
+        for (size_t k = 0; k < j->outs[r].unassigned_count && status == LM_OK; k++)
+            status = lm__result_add_unassigned(result, j->outs[r].unassigned[k],
+                                               j->outs[r].reasons[k]);
+    if (status != LM_OK)
+        return status;
+    if (result->unassigned_count > 1)
+        qsort(result->unassigned, result->unassigned_count, sizeof *result->unassigned,
+              compare_unassigned);
+    result->total = total - j->params->weights.unassigned * (double)result->unassigned_count;
+    result->optimality = LM_HEURISTIC;
+    return LM_OK;
+}
+
+static void outs_free(region_out *outs, size_t count)
+{
+    if (!outs)
+        return;
+    for (size_t r = 0; r < count; r++) {
+        lm__free(outs[r].members);
+        lm__free(outs[r].sizes);
+        lm__free(outs[r].slots);
+        lm__free(outs[r].venues);
+        lm__free(outs[r].unassigned);
+        lm__free(outs[r].reasons);
+    }
+    lm__free(outs);
+}
+
+int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *result)
+{
+    if (!result)
+        return LM_E_INVALID;
+    lm__result_reset(result);
+    if (!pool || !params)
+        return lm__fail(&result->base, LM_E_INVALID, "pool and params must not be NULL");
+    int status = lm__params_validate(params, &result->base);
+    if (status != LM_OK)
+        return status;
+    if (pool->count > UINT32_MAX / 2)
+        return lm__fail(&result->base, LM_E_TOO_LARGE, "pool of %zu participants is too large",
+                        pool->count);
+    job j;
+    memset(&j, 0, sizeof j);
+    j.pool = pool;
+    j.params = params;
+    clock_gettime(CLOCK_MONOTONIC, &j.start);
+    lm_regions regions;
+    status = lm__regions_build(pool, REGION_TARGET, &regions);
+    if (status != LM_OK)
+        return lm__fail(&result->base, status, "out of memory");
+    j.regions = &regions;
+    j.outs = lm__calloc(regions.count ? regions.count : 1, sizeof *j.outs);
+    if (!j.outs) {
+        lm__regions_free(&regions);
+        return lm__fail(&result->base, LM_E_NOMEM, "out of memory");
+    }
+    atomic_init(&j.next, 0);
+    atomic_init(&j.done, 0);
+    atomic_init(&j.stop, 0);
+    atomic_init(&j.status, LM_OK);
+    pthread_mutex_init(&j.lock, NULL);
+
+    size_t threads = (size_t)params->threads;
+    if (threads > regions.count)
+        threads = regions.count ? regions.count : 1;
+    pthread_t *workers = threads > 1 ? lm__calloc(threads - 1, sizeof *workers) : NULL;
+    size_t started = 0;
+    if (workers)
+        for (; started < threads - 1; started++)
+            if (pthread_create(&workers[started], NULL, worker, &j) != 0)
+                break; /* fewer threads: same result, only slower */
+    work(&j, true);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(workers[t], NULL);
+    lm__free(workers);
+    pthread_mutex_destroy(&j.lock);
+
+    status = atomic_load(&j.status);
+    if (status == LM_OK && atomic_load(&j.stop))
+        status = LM_E_CANCELLED;
+    if (status == LM_OK)
+        status = build_result(&j, result);
+    outs_free(j.outs, regions.count);
+    lm__regions_free(&regions);
+    if (status != LM_OK) {
+        lm__result_reset(result);
+        if (status == LM_E_CANCELLED)
+            return lm__fail(&result->base, status, "cancelled by the progress callback");
+        return lm__fail(&result->base, status, "forming groups failed: %s", lm_strerror(status));
+    }
+    return LM_OK;
+}

@@ -1,0 +1,153 @@
+/* The group engine: how lm_groups_form() splits a pool into regions and
+ * solves each region with the shared search core (search.c).
+ *
+ *   groups.c            lm_groups_form(): regions, threads, merging, results
+ *   groups_regions.c    blocking: the pool cut into compact regions
+ *   groups_state.c      a region's incremental per-group sums: O(D) deltas
+ *   groups_construct.c  greedy construction and repair insertion
+ *   groups_exact.c      tiny regions solved exactly (subset DP)
+ *   groups_venues.c     venue/slot placement under capacity (matching)
+ *   groups_reasons.c    why an unassigned participant stayed out
+ */
+#ifndef LM_GROUPS_INTERNAL_H
+#define LM_GROUPS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "constraints_internal.h"
+#include "model_internal.h"
+#include "params_internal.h"
+#include "rng_internal.h"
+
+#define LM_REGION_VENUES_MAX 64 /* venue masks are uint64_t */
+
+/* ---- regions ------------------------------------------------------------ */
+
+typedef struct lm_region {
+    uint32_t *people;   /* pool indices, ascending */
+    uint32_t count;
+    uint32_t *venues;   /* pool venue indices (at most 64), ascending */
+    uint32_t venue_count;
+} lm_region;
+
+typedef struct lm_regions {
+    lm_region *regions;
+    size_t count;
+    uint32_t *storage;  /* backing store of all people and venue lists */
+} lm_regions;
+
+/* Cuts the pool into regions of about `target` participants: with venues,
+ * runs of venues along a space-filling curve with the people nearest to
+ * them; without, runs of people along the curve. Participants without a
+ * location are spread evenly. Deterministic. */
+int lm__regions_build(const lm_pool *pool, size_t target, lm_regions *out);
+void lm__regions_free(lm_regions *regions);
+
+/* ---- a region's items ---------------------------------------------------- */
+
+/* A sparse vector already divided by its norm (or the raw x). */
+typedef struct lm_sparse {
+    const lm_entry *entries; /* into lm_region_items.entries */
+    uint32_t length;
+} lm_sparse;
+
+typedef struct lm_item {
+    uint32_t person;       /* pool index */
+    uint8_t role;
+    bool host;
+    bool located;
+    bool step_free;
+    bool x_nonzero;
+    uint64_t languages;    /* all ones when unknown */
+    uint64_t slots;        /* all slots when unknown */
+    uint64_t venues;       /* region venues within reach (all when not located) */
+    double lat, lon, max_km;
+    lm_sparse x, ux, uo, uw;
+} lm_item;
+
+/* ---- the incremental state of one region's groups ------------------------ */
+
+typedef struct lm_gstate {
+    const lm_pool *pool;
+    const lm_params *params;
+    lm_weights weights;
+    size_t topics;            /* D */
+    bool use_venues;
+    uint32_t min_size, max_size, min_per_role;
+
+    lm_item *items;
+    uint32_t item_count;
+    lm_entry *entries;        /* storage of the items' sparse vectors */
+    uint32_t venue_count;     /* region venues */
+    const uint32_t *venues;   /* pool venue indices */
+    uint64_t *venue_open;     /* by region venue */
+    uint64_t step_free_venues;
+    uint64_t all_slots;
+
+    uint32_t group_count;     /* group slots, some may be empty */
+    uint32_t group_capacity;
+    uint32_t *group_of;       /* by item; LM_NO_GROUP when unassigned */
+    uint32_t *members;        /* group g: members[g*max_size .. +size[g]] */
+    uint32_t *size;
+    uint32_t *count;          /* [g*2 + role] */
+    uint32_t *hosts;          /* [g*2 + role] */
+    uint32_t *x_nonzero;      /* members with non-zero interests */
+    double *sums;             /* [g*6*D]: x, ux, o_new, o_res, w_new, w_res */
+    double *square;           /* |sum ux|^2 */
+    double *teach;            /* [g*2]: <o_new,w_res>, <o_res,w_new> */
+    double *value;            /* the group's weighted score */
+    uint64_t *languages, *slots, *reach; /* AND of the members' masks */
+    double *lat, *lon;        /* mean of located members */
+    uint32_t *located;
+} lm_gstate;
+
+#define LM_NONE_ITEM UINT32_MAX
+
+int lm__gstate_init(lm_gstate *state, const lm_pool *pool, const lm_params *params,
+                    const lm_region *region, bool use_venues);
+void lm__gstate_free(lm_gstate *state);
+/* Makes room for at least `groups` group slots (new ones empty). */
+int lm__gstate_reserve(lm_gstate *state, uint32_t groups);
+
+/* The weighted score group g would have with item `out` removed and item
+ * `in` added (either may be LM_NONE_ITEM); -INFINITY when that group breaks a
+ * hard constraint (size, mix, language, slot, distance, venue). An empty
+ * result scores 0. */
+double lm__gstate_value_with(const lm_gstate *state, uint32_t g, uint32_t out, uint32_t in);
+/* The same score without the hard constraints (for partial groups). */
+double lm__gstate_score_with(const lm_gstate *state, uint32_t g, uint32_t out, uint32_t in);
+/* Could `in` join the partial group g (room, masks, a lenient distance)? */
+bool lm__gstate_partial_ok(const lm_gstate *state, uint32_t g, uint32_t in);
+/* Applies the change: item `out` leaves g, item `in` joins g. */
+void lm__gstate_apply(lm_gstate *state, uint32_t g, uint32_t out, uint32_t in);
+/* Cheap pre-filter: could item join group g at all (masks, rough distance)? */
+bool lm__gstate_compatible(const lm_gstate *state, uint32_t item, uint32_t g);
+/* true when items a and b could ever share a group (masks, distance bound). */
+bool lm__gstate_pair_compatible(const lm_gstate *state, uint32_t a, uint32_t b);
+
+/* Greedy construction: forms groups from unassigned items; with explore,
+ * choices are randomised (for restarts). */
+int lm__groups_construct(lm_gstate *state, lm_rng *rng, bool explore);
+/* Inserts unassigned items into existing groups where that raises the
+ * objective; with `placed`, only where the group's venue/slot still fits. */
+int lm__groups_insert(lm_gstate *state, const int *slot_of, const int *venue_of);
+
+/* Regions of at most this many people are solved exactly (groups_exact.c). */
+#define LM_EXACT_MAX 14
+bool lm__groups_exact_applies(const lm_gstate *state);
+int lm__groups_exact(lm_gstate *state);
+/* Test hook: the largest region solved exactly in this thread (returns the
+ * previous value); 0 turns the exact path off so tests can measure the
+ * local search alone. */
+int lm__groups_exact_limit(int limit);
+
+/* Places the groups of a region on (venue, slot) pairs within capacity;
+ * slot_of/venue_of get -1 for groups that could not be placed. */
+int lm__groups_place(const lm_gstate *state, int *slot_of, int *venue_of);
+
+/* Why item stays unassigned (see lm_reason). */
+lm_reason lm__groups_reason(const lm_gstate *state, uint32_t item);
+
+#endif

@@ -1,0 +1,150 @@
+/* The hard constraints for one newcomer and one resident (pairs_internal.h).
+ * lm__group_feasible() is the reference; this file gives the same answer
+ * for a pair, with venue reachability precomputed as one bit set per
+ * participant so that a pair costs a few word operations instead of a
+ * distance per venue. */
+#include <math.h>
+#include <string.h>
+
+#include "constraints_internal.h"
+#include "pairs_internal.h"
+
+/* Bit sets larger than this fall back to the reference, venue by venue. */
+#define REACH_BYTES_MAX ((size_t)512 << 20)
+
+static uint64_t grid_slots(void)
+{
+    size_t n = lm_slot_count();
+    return n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
+}
+
+/* Whether distance(p, venue) > max_km is impossible to rule out cheaply:
+ * the great-circle distance is at least R * |latitude difference|, and the
+ * margin covers rounding, so a venue skipped here is one that
+ * lm_distance_km() also puts beyond max_km. */
+static bool maybe_within(const lm_participant *p, const lm_venue *v, double max_km)
+{
+    const double radians = 3.14159265358979323846 / 180.0;
+    double lower = LM_EARTH_RADIUS_KM * fabs(p->lat - v->lat) * radians;
+    return lower * (1.0 - 1e-9) <= max_km;
+}
+
+static bool reaches(const lm_pair_rules *r, const lm_participant *p, const lm_venue *v)
+{
+    if (!p->has_location)
+        return true;
+    double max_km = lm__max_km(p, r->params);
+    if (!maybe_within(p, v, max_km))
+        return false;
+    /* the comparison of all_within() in constraints.c, on the same values */
+    return !(lm_distance_km(p->lat, p->lon, v->lat, v->lon) > max_km);
+}
+
+int lm__pair_rules_init(lm_pair_rules *r, const lm_pool *pool, const lm_params *params)
+{
+    memset(r, 0, sizeof *r);
+    r->pool = pool;
+    r->params = params;
+    r->all_slots = grid_slots();
+    size_t venues = pool->venue_count;
+    if (venues == 0)
+        return LM_OK;
+    size_t words = (venues + 63) / 64;
+    if (pool->count > REACH_BYTES_MAX / sizeof(uint64_t) / words)
+        return LM_OK; /* too many: ask the reference for every pair */
+    r->reach = lm__calloc(pool->count ? pool->count * words : 1, sizeof *r->reach);
+    r->step_free = lm__calloc(words, sizeof *r->step_free);
+    if (!r->reach || !r->step_free) {
+        lm__pair_rules_free(r);
+        return LM_E_NOMEM;
+    }
+    r->venue_words = words;
+    for (size_t v = 0; v < venues; v++)
+        if (pool->venues[v].step_free)
+            r->step_free[v / 64] |= (uint64_t)1 << (v % 64);
+    for (size_t p = 0; p < pool->count; p++) {
+        uint64_t *bits = r->reach + p * words;
+        for (size_t v = 0; v < venues; v++)
+            if (reaches(r, &pool->people[p], &pool->venues[v]))
+                bits[v / 64] |= (uint64_t)1 << (v % 64);
+    }
+    return LM_OK;
+}
+
+void lm__pair_rules_free(lm_pair_rules *r)
+{
+    lm__free(r->reach);
+    lm__free(r->step_free);
+    r->reach = r->step_free = NULL;
+    r->venue_words = 0;
+}
+
+static uint64_t common_slots(const lm_pair_rules *r, const lm_participant *a,
+                             const lm_participant *b)
+{
+    uint64_t common = r->all_slots;
+    if (a->availability)
+        common &= a->availability;
+    if (b->availability)
+        common &= b->availability;
+    return common;
+}
+
+bool lm__pair_masks_ok(const lm_pair_rules *r, size_t a, size_t b)
+{
+    const lm_participant *pa = &r->pool->people[a], *pb = &r->pool->people[b];
+    if (r->params->language && pa->languages && pb->languages &&
+        !(pa->languages & pb->languages))
+        return false;
+    return common_slots(r, pa, pb) != 0;
+}
+
+/* A venue that both reach, step-free when either needs it, open at a slot
+ * in `slots`. */
+static bool shared_venue(const lm_pair_rules *r, const uint64_t *reach_a,
+                         const uint64_t *reach_b, bool needs_step_free, uint64_t slots)
+{
+    for (size_t w = 0; w < r->venue_words; w++) {
+        uint64_t both = reach_a[w] & (reach_b ? reach_b[w] : ~(uint64_t)0);
+        if (needs_step_free)
+            both &= r->step_free[w];
+        for (; both; both &= both - 1) {
+            int bit = __builtin_ctzll(both);
+            if (r->pool->venues[w * 64 + (size_t)bit].open & slots)
+                return true;
+        }
+    }
+    return false;
+}
+
+bool lm__pair_feasible(const lm_pair_rules *r, size_t a, size_t b)
+{
+    if (!lm__pair_masks_ok(r, a, b))
+        return false;
+    const lm_pool *pool = r->pool;
+    if (pool->venue_count == 0 || r->venue_words == 0) {
+        size_t members[2] = {a < b ? a : b, a < b ? b : a};
+        return lm__group_feasible(pool, r->params, members, 2, true, NULL, NULL, NULL);
+    }
+    const lm_participant *pa = &pool->people[a], *pb = &pool->people[b];
+    return shared_venue(r, r->reach + a * r->venue_words, r->reach + b * r->venue_words,
+                        pa->step_free || pb->step_free, common_slots(r, pa, pb));
+}
+
+bool lm__pair_has_venue(const lm_pair_rules *r, size_t p)
+{
+    const lm_pool *pool = r->pool;
+    if (pool->venue_count == 0)
+        return true;
+    const lm_participant *person = &pool->people[p];
+    uint64_t slots = r->all_slots & (person->availability ? person->availability : ~(uint64_t)0);
+    if (r->venue_words)
+        return shared_venue(r, r->reach + p * r->venue_words, NULL, person->step_free, slots);
+    for (size_t v = 0; v < pool->venue_count; v++) {
+        const lm_venue *venue = &pool->venues[v];
+        if ((!person->step_free || venue->step_free) && (venue->open & slots) &&
+            reaches(r, person, venue))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,113 @@
+/* Shared declarations of the lmatch tool: the commands, option parsing,
+ * exit codes and pool loading with readable error messages.
+ *
+ * lmatch links libmatch like any application does: only the public header. */
+#ifndef LMATCH_CLI_H
+#define LMATCH_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libmatch/libmatch.h"
+
+/* Exit codes of every command. */
+enum {
+    CLI_OK = 0,        /* done */
+    CLI_BAD_INPUT = 1, /* bad input data or a failed read/write; the reason is on stderr */
+    CLI_USAGE = 2      /* bad command line; a hint is on stderr */
+};
+
+/* ---- commands -------------------------------------------------------------
+ * Each command is `int cmd_NAME(int argc, char **argv)`, where argv[0] is
+ * the command's name and the return value is the exit code. To add one,
+ * write tools/cmd_NAME.c, declare it here and add one line to the command
+ * table in tools/lmatch.c. Every command answers --help (usage on stdout,
+ * exit 0). */
+int cmd_demo(int argc, char **argv);
+int cmd_taxonomy(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+
+/* ---- option parsing ------------------------------------------------------- */
+
+/* getopt_long() that prints its own errors: returns the next option, -1
+ * after the last one (positional arguments are then argv[optind..argc)),
+ * or '?' after printing "lmatch CMD: unknown option ..." or "... needs a
+ * value" to stderr; the caller then returns CLI_USAGE. GNU argument
+ * permutation is on, so options may follow positional arguments. */
+int cli_getopt(int argc, char **argv, const char *short_options,
+               const struct option *long_options);
+
+/* Prints usage text to stdout and returns CLI_OK (for --help). */
+int cli_help(const char *usage);
+
+/* Prints "lmatch COMMAND: <message>" and a pointer to --help to stderr and
+ * returns CLI_USAGE. */
+int cli_usage_error(const char *command, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Strict number parsing for option values: the whole text must be a number
+ * in range. On failure they print a usage error naming the option and
+ * return false. */
+bool cli_parse_size(const char *command, const char *option, const char *text, size_t minimum,
+                    size_t maximum, size_t *value);
+bool cli_parse_u64(const char *command, const char *option, const char *text, uint64_t *value);
+bool cli_parse_double(const char *command, const char *option, const char *text,
+                      double minimum, double maximum, double *value);
+
+/* ---- errors ----------------------------------------------------------------- */
+
+/* Prints "lmatch: [context: ]<detail>" to stderr for a failed library call
+ * on object (its lm_errmsg(), else lm_strerror(status)) and returns the exit
+ * code for status (CLI_BAD_INPUT). The context (a file name, may be NULL)
+ * is left out when the detail already starts with it. */
+int cli_report(int status, const void *object, const char *context);
+
+/* Prints "lmatch: <message>" to stderr and returns CLI_BAD_INPUT. */
+int cli_error(const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* ---- pools -------------------------------------------------------------------- */
+
+/* Where a pool comes from; NULL fields mean "none" or "the default". */
+typedef struct cli_pool_source {
+    const char *path;     /* participants CSV */
+    const char *venues;   /* venues CSV */
+    const char *taxonomy; /* taxonomy CSV instead of the embedded default */
+    bool strict;          /* unknown tags are errors */
+    size_t participant_warnings; /* set by cli_load_pool(): the warnings of
+                                    `path`; the venues file's follow them */
+} cli_pool_source;
+
+/* Loads a taxonomy from path, or the default when path is NULL. Prints the
+ * reason and returns CLI_BAD_INPUT on failure, else CLI_OK. */
+int cli_load_taxonomy(const char *path, lm_taxonomy **taxonomy);
+
+/* Loads a pool (participants, then venues) and prints every warning to
+ * stderr as "lmatch: warning: FILE line N, column C: message". On failure
+ * prints "lmatch: FILE line N, column C: reason", leaves *pool NULL and
+ * returns CLI_BAD_INPUT. */
+int cli_load_pool(cli_pool_source *source, lm_pool **pool);
+
+/* The file warning k of a pool loaded by cli_load_pool() came from. */
+const char *cli_warning_file(const cli_pool_source *source, size_t k);
+
+/* ---- text output ------------------------------------------------------------ */
+
+/* "Guitar" or "Guitar (gitaar)" when the Dutch label differs. */
+void cli_topic_name(const lm_taxonomy *taxonomy, size_t topic, char *buffer, size_t size);
+
+/* A readable overview of a pool for coordinators: people, roles, popular
+ * interests, offers and wants, languages, slots, places (cmd_inspect.c). */
+void cli_print_pool_summary(FILE *out, const lm_pool *pool);
+
+#endif
