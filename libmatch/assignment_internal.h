@@ -6,8 +6,8 @@
  * earns 0, so an edge whose weight is <= 0 (or NaN, or -INFINITY) is never
  * used. The solvers maximise the sum of the used weights exactly.
  *
- * Both are shortest augmenting path methods with potentials (Jonker and
- * Volgenant), processing rows in index order and breaking ties towards the
+ * Both are shortest augmenting path methods with potentials (the
+ * augmentation of Jonker and Volgenant), processing rows in index order and breaking ties towards the
  * lowest index, so equal inputs give equal matchings. */
 #ifndef LM_ASSIGNMENT_INTERNAL_H
 #define LM_ASSIGNMENT_INTERNAL_H

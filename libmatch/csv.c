@@ -97,8 +97,12 @@ static int append_special(lm_csv *csv, size_t field_start)
     if (*at == 0)
         return csv_fail(csv, LM_E_PARSE, csv->line, "NUL byte");
     size_t size = utf8_sequence(at, csv->size - csv->pos);
+    bool utf16 = csv->pos == 0 && csv->size >= 2 &&
+                 ((at[0] == 0xff && at[1] == 0xfe) || (at[0] == 0xfe && at[1] == 0xff));
     if (!size)
-        return csv_fail(csv, LM_E_PARSE, csv->line, "invalid UTF-8");
+        return csv_fail(csv, LM_E_PARSE, csv->line,
+                        utf16 ? "invalid UTF-8 (the file is UTF-16; save it as UTF-8)"
+                              : "invalid UTF-8");
     int status = append(csv, at, size, field_start);
     csv->pos += size;
     return status;
@@ -260,9 +264,13 @@ char *lm__csv_value(lm_csv *csv, size_t k)
 
 bool lm__csv_blank(const lm_csv *csv)
 {
-    for (size_t k = 0; k < csv->field_count; k++)
-        if (csv->quoted[k] || csv->text[csv->starts[k]] != '\0')
+    for (size_t k = 0; k < csv->field_count; k++) {
+        if (csv->quoted[k])
             return false;
+        for (const char *c = csv->text + csv->starts[k]; *c; c++)
+            if (!is_blank_char(*c))
+                return false;
+    }
     return true;
 }
 

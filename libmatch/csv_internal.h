@@ -44,8 +44,8 @@ const char *lm__csv_field(const lm_csv *csv, size_t k);
 /* Field k as a value: trimmed of spaces and tabs (in place) unless it was
  * quoted, so a quoted field keeps its surrounding white space. */
 char *lm__csv_value(lm_csv *csv, size_t k);
-/* true when every field of the record is empty and unquoted (a blank line,
- * or ",,," as spreadsheets export for an empty row). */
+/* true when every field of the record is unquoted and empty or white space
+ * (a blank line, or ",,," as spreadsheets export for an empty row). */
 bool lm__csv_blank(const lm_csv *csv);
 
 /* Maps a header record onto known column names (trimmed, ASCII

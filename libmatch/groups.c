@@ -117,8 +117,13 @@ static size_t candidates(void *context, uint32_t item, uint32_t *groups, size_t 
     return found;
 }
 
-static const lm_search_ops group_ops = {move_delta, move_apply, swap_delta, swap_apply,
-                                        candidates};
+static const lm_search_ops group_ops = {
+    .move_delta = move_delta,
+    .move_apply = move_apply,
+    .swap_delta = swap_delta,
+    .swap_apply = swap_apply,
+    .candidates = candidates,
+};
 
 /* ---- one region -------------------------------------------------------------- */
 

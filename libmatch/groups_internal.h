@@ -64,8 +64,16 @@ typedef struct lm_item {
     uint64_t slots;        /* all slots when unknown */
     uint64_t venues;       /* region venues within reach (all when not located) */
     double lat, lon, max_km;
+    /* The home as a point on the unit sphere and the largest squared chord
+     * within max_km (shrunk by 1e-9 so that the search never accepts a
+     * distance that haversine would put a rounding error above max_km). */
+    double xyz[3], chord2;
     lm_sparse x, ux, uo, uw;
 } lm_item;
+
+/* The largest summed interests of a group, kept so that the theme after a
+ * change costs O(nnz) instead of O(D) (groups_state.c). */
+#define LM_THEME_TOP 16
 
 /* ---- the incremental state of one region's groups ------------------------ */
 
@@ -98,6 +106,8 @@ typedef struct lm_gstate {
     double *square;           /* |sum ux|^2 */
     double *teach;            /* [g*2]: <o_new,w_res>, <o_res,w_new> */
     double *value;            /* the group's weighted score */
+    uint32_t *top_topic;      /* [g*LM_THEME_TOP]: topics of the largest sum_x */
+    double *top_value;        /* their sums, descending */
     uint64_t *languages, *slots, *reach; /* AND of the members' masks */
     double *lat, *lon;        /* mean of located members */
     uint32_t *located;

@@ -100,6 +100,16 @@ static void fill_item(lm_gstate *s, lm_item *item, const lm_pool *pool, uint32_t
     item->lat = p->lat;
     item->lon = p->lon;
     item->max_km = lm__max_km(p, s->params);
+    if (p->has_location) {
+        const double radians = 3.14159265358979323846 / 180.0;
+        double phi = p->lat * radians, lambda = p->lon * radians;
+        item->xyz[0] = cos(phi) * cos(lambda);
+        item->xyz[1] = cos(phi) * sin(lambda);
+        item->xyz[2] = sin(phi);
+        double half_angle = item->max_km / (2.0 * LM_EARTH_RADIUS_KM);
+        double chord = 2.0 * sin(half_angle < 1.5707963267948966 ? half_angle : 1.5707963267948966);
+        item->chord2 = half_angle >= 1.5707963267948966 ? 5.0 : chord * chord * (1.0 - 1e-9);
+    }
     item->venues = 0;
     for (uint32_t v = 0; v < s->venue_count; v++) {
         const lm_venue *venue = &pool->venues[s->venues[v]];
@@ -173,6 +183,8 @@ void lm__gstate_free(lm_gstate *s)
     lm__free(s->square);
     lm__free(s->teach);
     lm__free(s->value);
+    lm__free(s->top_topic);
+    lm__free(s->top_value);
     lm__free(s->languages);
     lm__free(s->slots);
     lm__free(s->reach);
@@ -211,6 +223,8 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
         grow((void **)&s->square, n, sizeof *s->square) ||
         grow((void **)&s->teach, 2 * n, sizeof *s->teach) ||
         grow((void **)&s->value, n, sizeof *s->value) ||
+        grow((void **)&s->top_topic, n * LM_THEME_TOP, sizeof *s->top_topic) ||
+        grow((void **)&s->top_value, n * LM_THEME_TOP, sizeof *s->top_value) ||
         grow((void **)&s->languages, n, sizeof *s->languages) ||
         grow((void **)&s->slots, n, sizeof *s->slots) ||
         grow((void **)&s->reach, n, sizeof *s->reach) ||
@@ -226,6 +240,10 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
         s->square[g] = 0.0;
         s->teach[2 * g] = s->teach[2 * g + 1] = 0.0;
         s->value[g] = 0.0;
+        for (int k = 0; k < LM_THEME_TOP; k++) {
+            s->top_topic[g * LM_THEME_TOP + k] = (uint32_t)k;
+            s->top_value[g * LM_THEME_TOP + k] = 0.0;
+        }
         s->languages[g] = ~(uint64_t)0;
         s->slots[g] = s->all_slots;
         s->reach[g] = ~(uint64_t)0;
@@ -277,20 +295,81 @@ static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
     }
     if (!located)
         return true;
-    lat /= located;
-    lon /= located;
+    /* The meeting point is the mean of latitudes and longitudes (as in
+     * constraints.c); distances compare as chords on the unit sphere. */
+    const double radians = 3.14159265358979323846 / 180.0;
+    double phi = lat / located * radians, lambda = lon / located * radians;
+    double centre[3] = {cos(phi) * cos(lambda), cos(phi) * sin(lambda), sin(phi)};
     for (uint32_t m = 0; m < k; m++) {
         const lm_item *item = &s->items[list[m]];
         if (!item->located)
             continue;
-        double distance = lm_distance_km(item->lat, item->lon, lat, lon);
-        if (distance > item->max_km)
+        double dx = item->xyz[0] - centre[0], dy = item->xyz[1] - centre[1],
+               dz = item->xyz[2] - centre[2];
+        if (dx * dx + dy * dy + dz * dz > item->chord2)
             return false;
     }
     return true;
 }
 
 /* ---- scoring -------------------------------------------------------------- */
+
+static bool touches(const lm_item *item, uint32_t topic)
+{
+    if (!item)
+        return false;
+    for (uint32_t k = 0; k < item->x.length; k++)
+        if (item->x.entries[k].topic == topic)
+            return true;
+    return false;
+}
+
+static double entry_of(const lm_item *item, uint32_t topic)
+{
+    if (!item)
+        return 0.0;
+    for (uint32_t k = 0; k < item->x.length; k++)
+        if (item->x.entries[k].topic == topic)
+            return item->x.entries[k].value;
+    return 0.0;
+}
+
+/* The theme (largest summed interest) of g after o leaves and n joins: only
+ * the topics o and n touch change, and the largest untouched sum is among
+ * the kept top values unless they are all touched (then scan all D). */
+static double theme_with(const lm_gstate *s, uint32_t g, const lm_item *o, const lm_item *n)
+{
+    const double *sum_x = group_sum(s, g, SUM_X);
+    const uint32_t *top = s->top_topic + (size_t)g * LM_THEME_TOP;
+    const double *top_value = s->top_value + (size_t)g * LM_THEME_TOP;
+    double theme = -INFINITY;
+    int k = 0;
+    for (; k < LM_THEME_TOP && (size_t)k < s->topics; k++)
+        if (!touches(o, top[k]) && !touches(n, top[k])) {
+            theme = top_value[k];
+            break;
+        }
+    if (k == LM_THEME_TOP && s->topics > LM_THEME_TOP) {
+        for (size_t t = 0; t < s->topics; t++) {
+            double value = sum_x[t] - entry_of(o, (uint32_t)t) + entry_of(n, (uint32_t)t);
+            if (value > theme)
+                theme = value;
+        }
+        return theme;
+    }
+    for (int side = 0; side < 2; side++) {
+        const lm_item *item = side ? n : o;
+        if (!item)
+            continue;
+        for (uint32_t e = 0; e < item->x.length; e++) {
+            uint32_t t = item->x.entries[e].topic;
+            double value = sum_x[t] - entry_of(o, t) + entry_of(n, t);
+            if (value > theme)
+                theme = value;
+        }
+    }
+    return theme;
+}
 
 static double score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
 {
@@ -310,25 +389,8 @@ static double score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t 
         hosts[n->role] += n->host;
     }
     const lm_weights *w = &s->weights;
-    size_t d = s->topics;
 
-    /* theme: the largest summed interest, after the change */
-    const double *sum_x = group_sum(s, g, SUM_X);
-    double theme = -INFINITY;
-    uint32_t io = 0, in_k = 0;
-    for (size_t t = 0; t < d; t++) {
-        double value = sum_x[t];
-        while (o && io < o->x.length && o->x.entries[io].topic < t)
-            io++;
-        if (o && io < o->x.length && o->x.entries[io].topic == t)
-            value -= o->x.entries[io].value;
-        while (n && in_k < n->x.length && n->x.entries[in_k].topic < t)
-            in_k++;
-        if (n && in_k < n->x.length && n->x.entries[in_k].topic == t)
-            value += n->x.entries[in_k].value;
-        if (value > theme)
-            theme = value;
-    }
+    double theme = theme_with(s, g, o, n);
 
     /* shared: |sum unit(x)|^2 minus the members' own |unit(x)|^2 */
     const double *sum_ux = group_sum(s, g, SUM_UX);
@@ -437,6 +499,23 @@ static void refresh(lm_gstate *s, uint32_t g)
     s->located[g] = located;
     s->lat[g] = located ? lat / located : 0.0;
     s->lon[g] = located ? lon / located : 0.0;
+    uint32_t *top = s->top_topic + (size_t)g * LM_THEME_TOP;
+    double *top_value = s->top_value + (size_t)g * LM_THEME_TOP;
+    const double *sum_x = group_sum(s, g, SUM_X);
+    int kept = 0;
+    for (size_t t = 0; t < d; t++) {
+        double v = sum_x[t];
+        if (kept == LM_THEME_TOP && v <= top_value[kept - 1])
+            continue;
+        int at = kept < LM_THEME_TOP ? kept++ : kept - 1;
+        while (at > 0 && top_value[at - 1] < v) {
+            top[at] = top[at - 1];
+            top_value[at] = top_value[at - 1];
+            at--;
+        }
+        top[at] = (uint32_t)t;
+        top_value[at] = v;
+    }
     s->value[g] = score_with(s, g, LM_NONE_ITEM, LM_NONE_ITEM);
 }
 

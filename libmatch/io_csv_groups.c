@@ -262,8 +262,9 @@ static int read_member(group_loader *l, size_t header_fields)
         return fail_at(l, LM_E_NOTFOUND, "id", "unknown participant '%s'",
                        lm__csv_excerpt(id, EXCERPT, excerpt));
     if (l->seen_line[participant])
-        return fail_at(l, LM_E_DUPLICATE, "id", "participant '%s' is listed twice (first on line %zu)",
-                       id, l->seen_line[participant]);
+        return fail_at(l, LM_E_DUPLICATE, "id",
+                       "participant '%s' is listed twice (first on line %zu)", id,
+                       l->seen_line[participant]);
     l->seen_line[participant] = l->csv.record_line;
     const char *role_text = value(l, GCOL_ROLE);
     int role;

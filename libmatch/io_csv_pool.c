@@ -116,10 +116,15 @@ static int read_header(loader *l, size_t column_count, const int *required,
         if (status != LM_OK)
             return lm__fail(&l->pool->base, status, "%s %s", l->name, error);
     }
+    /* Spreadsheets in Dutch and other comma-decimal locales save "CSV"
+     * with ';' between fields. */
+    const char *hint = l->csv.field_count == 1 && strchr(lm__csv_field(&l->csv, 0), ';')
+                           ? " (the file seems to use ';' between fields; use ',')"
+                           : "";
     for (size_t k = 0; k < required_count; k++)
         if (l->field_of[required[k]] < 0)
-            return fail_at(l, LM_E_PARSE, NULL, "missing required column '%s'",
-                           l->columns[required[k]]);
+            return fail_at(l, LM_E_PARSE, NULL, "missing required column '%s'%s",
+                           l->columns[required[k]], hint);
     for (size_t f = 0; f < l->csv.field_count; f++) {
         if (l->name_of_field[f] >= 0)
             continue;
@@ -191,7 +196,8 @@ static int parse_flag(loader *l, int column, const char *name, bool *flag)
     char excerpt[EXCERPT + 4];
     if (lm__parse_bool(text, flag))
         return LM_OK;
-    return fail_at(l, LM_E_PARSE, name, "'%s' is not yes or no (yes, no, true, false, 1, 0, ja, nee)",
+    return fail_at(l, LM_E_PARSE, name,
+                   "'%s' is not yes or no (yes, no, true, false, 1, 0, ja, nee)",
                    lm__csv_excerpt(text, EXCERPT, excerpt));
 }
 
@@ -563,8 +569,9 @@ static double tag_reader_value(const char *text)
 /* A level in the tag syntax (plain decimal, no exponent, at most 19
  * decimals), the shortest that the tag reader reads back exactly. At 16 to
  * 18 digits the nearest text may miss by double rounding; a neighbour
- * usually hits. Levels the reader cannot produce at all (it is not
- * correctly rounded) get the nearest 17-digit text. */
+ * usually hits. A level the reader cannot produce at all (it is not
+ * correctly rounded) gets the nearest text of at most 17 digits and 19
+ * decimals; below 5e-20 that is "0" and the entry is left out. */
 static void format_level(double level, char out[48])
 {
     char best[48] = "0";
@@ -591,7 +598,7 @@ static void format_level(double level, char out[48])
             char text[24];
             snprintf(text, sizeof text, "%0*llu", digits, (unsigned long long)candidate);
             plain_decimal(text, (size_t)digits, exponent, out);
-            if (step == 0 && digits == 17)
+            if (step == 0 && digits <= 17)
                 memcpy(best, out, strlen(out) + 1);
             if (tag_reader_value(out) == level)
                 return;
@@ -607,13 +614,18 @@ static void put_vector(text_buffer *b, const lm_taxonomy *taxonomy, const lm_par
     const lm_entry *entries = lm__vec(p, v, &length);
     b->length = 0;
     put_text(b, "");
+    bool first = true;
     for (size_t k = 0; k < length; k++) {
-        if (k)
+        char level[48] = "1";
+        if (entries[k].value != 1.0)
+            format_level(entries[k].value, level);
+        if (strcmp(level, "0") == 0)
+            continue; /* below what a tag can express */
+        if (!first)
             put_text(b, ";");
+        first = false;
         put_text(b, taxonomy->topics[entries[k].topic].key);
         if (entries[k].value != 1.0) {
-            char level[48];
-            format_level(entries[k].value, level);
             put_text(b, ":");
             put_text(b, level);
         }

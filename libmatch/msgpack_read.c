@@ -344,6 +344,14 @@ int lm__mp_read_envelope(lm_mp_reader *reader, const char *magic, uint64_t versi
         memcmp(text, magic, length) != 0) {
         reader->status = LM_OK;
         reader->offset = 0;
+        /* The first bytes of a real file, cut short. */
+        size_t magic_length = strlen(magic);
+        if (reader->size >= 2 && reader->size < 2 + magic_length + 1 &&
+            reader->data[0] == 0x93 && reader->data[1] == (0xa0 | magic_length) &&
+            memcmp(reader->data + 2, magic, reader->size - 2) == 0)
+            return lm__mp_fail(reader, LM_E_PARSE, "truncated: the file ends inside its "
+                                                   "%zu-byte header",
+                               2 + magic_length + 1);
         return lm__mp_fail(reader, LM_E_FORMAT, "not a libmatch %s file (no '%s' header)",
                            strcmp(magic, LM_MP_POOL_MAGIC) == 0 ? "pool" : "result", magic);
     }

@@ -37,6 +37,28 @@ static double mdgp_swap_delta(void *context, uint32_t a, uint32_t ga, uint32_t b
     return (ra[gb] - ra[ga]) + (rb[ga] - rb[gb]) - 2.0 * p->w[(size_t)a * p->n + b];
 }
 
+/* The descent's inner loop: every swap of a with a member of gb at once. */
+static double mdgp_best_swap(void *context, uint32_t a, uint32_t ga, uint32_t gb,
+                             const uint32_t *members, uint32_t count, uint32_t skip_below,
+                             uint32_t *other)
+{
+    const mdgp *p = context;
+    const double *sum = p->sum, *row = p->w + (size_t)a * p->n;
+    uint32_t m = p->m;
+    double best = -INFINITY;
+    for (uint32_t k = 0; k < count; k++) {
+        uint32_t b = members[k];
+        if (b < skip_below)
+            continue;
+        double v = sum[(size_t)b * m + ga] - sum[(size_t)b * m + gb] - 2.0 * row[b];
+        if (v > best) {
+            best = v;
+            *other = b;
+        }
+    }
+    return best + (sum[(size_t)a * m + gb] - sum[(size_t)a * m + ga]);
+}
+
 /* Item leaves `from` for `to` (either may be LM_NO_GROUP) in everybody's
  * sums; the item's own row is left alone because sums exclude the item. */
 static void shift(mdgp *p, uint32_t item, uint32_t from, uint32_t to)
@@ -70,7 +92,7 @@ static void mdgp_swap_apply(void *context, uint32_t a, uint32_t ga, uint32_t b, 
 }
 
 static const lm_search_ops mdgp_ops = {mdgp_move_delta, mdgp_move_apply, mdgp_swap_delta,
-                                       mdgp_swap_apply, NULL};
+                                       mdgp_swap_apply, NULL, mdgp_best_swap};
 
 /* ---- one independent search per thread -------------------------------- */
 

@@ -4,6 +4,10 @@
 #include <math.h>
 #include <string.h>
 #include <time.h>
+#ifdef LM_TUNE_DEBUG
+#include <stdio.h>
+#include <stdlib.h>
+#endif
 
 #include "search_internal.h"
 
@@ -317,7 +321,7 @@ static void scan_item(run_state *st, uint32_t item, scan_mode mode, double aspir
     const lm_search_ops *ops = s->ops;
     uint32_t own = s->group_of[item];
     bool item_tabu = mode == SCAN_TABU && st->tabu_until[item] > st->step;
-    bool skip_lower = st->opt->symmetric_candidates && mode == SCAN_TABU;
+    bool skip_lower = st->opt->symmetric_candidates;
     uint32_t count = candidates_of(st, item);
     for (uint32_t c = 0; c < count && !st->stop; c++) {
         uint32_t g = st->cand[c];
@@ -339,9 +343,23 @@ static void scan_item(run_state *st, uint32_t item, scan_mode mode, double aspir
                 return;
         }
         const uint32_t *members = slice(s, g);
+        /* With symmetric candidates the pair is met again from the other
+         * side, so only partners numbered above item are tried. */
+        uint32_t skip_below = skip_lower && own != LM_NO_GROUP && g != LM_NO_GROUP ? item : 0;
+        if (mode == SCAN_DESCENT && ops->best_swap) {
+            uint32_t other = NO_ITEM;
+            double d = ops->best_swap(s->context, item, own, g, members, s->size[slot],
+                                      skip_below, &other);
+            if (d > best->delta && other != NO_ITEM)
+                *best = (change){item, other, own, g, d};
+            st->evaluations += s->size[slot];
+            if (st->evaluations >= st->next_check && check_budget(st))
+                return;
+            continue;
+        }
         for (uint32_t k = 0; k < s->size[slot]; k++) {
             uint32_t other = members[k];
-            if (skip_lower && other < item && own != LM_NO_GROUP && g != LM_NO_GROUP)
+            if (other < skip_below)
                 continue;
             double d = ops->swap_delta(s->context, item, own, other, g);
             if (d > best->delta || (d == best->delta && d > -INFINITY && ties)) {
@@ -374,7 +392,9 @@ static void shuffle(run_state *st, uint32_t *items, uint32_t count)
 
 /* Visits the items in random order and applies each one's best improving
  * change, until a whole pass finds none: a local optimum for moves and
- * swaps together. */
+ * swaps together. (Looking first at the items a perturbation touched halves
+ * the work but mostly undoes the perturbation: the random order is what
+ * lets other items use the new configuration first.) */
 static void descent(run_state *st)
 {
     lm_search *s = st->s;
@@ -581,6 +601,10 @@ int lm__search_run(lm_search *s, const lm_search_options *opt, lm_search_stats *
     uint32_t idle = 0;
     while (rounds_left(&st) && !check_budget(&st)) {
         bool kick = idle >= stagnation;
+#ifdef LM_TUNE_DEBUG
+        if (kick && getenv("KICKBEST") && lm__rng_below(&st.rng, 100) < (uint64_t)atoi(getenv("KICKBEST")))
+            restore(&st, s->best_group_of, s->best_objective);
+#endif
         perturb(&st, kick ? strong : WEAK_STEPS, !kick);
         descent(&st);
         if (opt->tabu_steps > 0)
@@ -603,6 +627,9 @@ int lm__search_run(lm_search *s, const lm_search_options *opt, lm_search_stats *
     if (s->objective > s->best_objective)
         save_best(&st);
     restore(&st, s->best_group_of, s->best_objective);
+#ifdef LM_TUNE_DEBUG
+    fprintf(stderr, "evaluations %llu\n", (unsigned long long)st.evaluations);
+#endif
     stats->cancelled = st.cancelled;
     stats->timed_out = st.timed_out;
     free_state(&st);

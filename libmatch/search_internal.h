@@ -29,6 +29,13 @@ typedef struct lm_search_ops {
                        uint32_t group_b);
     /* Groups worth trying for item (besides its own); writes at most cap. */
     size_t (*candidates)(void *context, uint32_t item, uint32_t *groups, size_t cap);
+    /* Optional fast path for the descent (NULL: swap_delta one by one): the
+     * largest swap_delta of item (in own) with one of members[0..count)
+     * (all in group) whose index is >= skip_below; the partner goes to
+     * *other (left alone, and -INFINITY returned, when there is none). */
+    double (*best_swap)(void *context, uint32_t item, uint32_t own, uint32_t group,
+                        const uint32_t *members, uint32_t count, uint32_t skip_below,
+                        uint32_t *other);
 } lm_search_ops;
 
 typedef struct lm_search_options {

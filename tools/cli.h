@@ -30,6 +30,9 @@ int cmd_demo(int argc, char **argv);
 int cmd_taxonomy(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_groups(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_pairs(int argc, char **argv);
 
 /* ---- option parsing ------------------------------------------------------- */
 
@@ -100,6 +103,36 @@ int cli_load_pool(cli_pool_source *source, lm_pool **pool);
 
 /* The file warning k of a pool loaded by cli_load_pool() came from. */
 const char *cli_warning_file(const cli_pool_source *source, size_t k);
+
+/* ---- privacy (cli_privacy.c) ----------------------------------------------- */
+
+/* A key from --key KEY or --passphrase-file FILE (its first line), or NULL
+ * in *key when neither was given. Both at once is a usage error of command.
+ * Prints the reason and returns CLI_BAD_INPUT when the key cannot be read
+ * (a key file others may read is refused). Free with lm_key_free(). */
+int cli_load_key(const char *command, const char *key_path, const char *passphrase_file,
+                 lm_key **key);
+
+/* Like cli_load_pool(), but source->path may be CSV, msgpack or encrypted
+ * msgpack (recognised by its first bytes; an encrypted one needs key). */
+int cli_load_pool_file(cli_pool_source *source, const lm_key *key, lm_pool **pool);
+
+/* Replaces ids by pseudonyms in outputs: pass cli_pseudonym_of as the
+ * renaming callback with a cli_pseudonymizer as its context. The returned
+ * text lives in the context until the next call. */
+typedef struct cli_pseudonymizer {
+    lm_key *key;
+    char buffer[LM_PSEUDONYM_SIZE];
+} cli_pseudonymizer;
+const char *cli_pseudonym_of(void *context, const char *id);
+
+/* Opens path for writing with owner-only permissions ("-" = stdout); prints
+ * the reason and returns NULL on failure. */
+FILE *cli_open_private(const char *path);
+
+int cmd_keygen(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_pseudonyms(int argc, char **argv);
 
 /* ---- text output ------------------------------------------------------------ */
 

@@ -1,129 +1,122 @@
 /* lmatch demo: libmatch at work on the embedded sample pool, a made-up
- * neighbourhood sign-up list. Until the group engine lands it shows what
- * libmatch reads from the list: who signed up, their interests, what they
- * can teach and want to learn, their languages and free times. */
+ * neighbourhood sign-up list, with three community centres as venues. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_result.h"
 
 static const char usage[] =
-    "Usage: lmatch demo\n"
+    "Usage: lmatch demo [--seed N] [--json FILE]\n"
     "\n"
     "Loads the embedded sample pool, a made-up sign-up list of a neighbourhood\n"
-    "project in Utrecht (newcomers and residents, tags in Dutch, English and\n"
-    "Arabic), and shows what libmatch reads from it: who signed up, what they\n"
-    "like, can teach and want to learn, which languages they share and when they\n"
-    "are free.\n"
+    "project in Utrecht (newcomers and residents, tags in Dutch, English,\n"
+    "Arabic and Tigrinya), adds three community centres as venues, forms mixed,\n"
+    "equal-role project groups and shows them the way a coordinator reads them:\n"
+    "each group's theme, day and time, venue, members and co-hosts, and why they\n"
+    "fit (what they share, who can teach what to whom).\n"
     "\n"
     "Options:\n"
-    "  -h, --help   show this help\n";
+    "  --seed N      random seed (default 1)\n"
+    "  --json FILE   also write the JSON result ('-' for standard output)\n"
+    "  -h, --help    show this help\n";
 
-/* The share of a subtopic's level its category gets (the default rho;
- * the demo pool keeps it). */
-#define DEMO_RHO 0.5
-
-/* Whether the parent rule alone explains a category's level: some subtopic
- * was tagged at least at level / rho. */
-static bool explained_by_child(const lm_pool *pool, size_t person, lm_vector vector,
-                               size_t topic, double value)
+/* Community centres near the sample's three neighbourhoods (made up). */
+static int add_venues(lm_pool *pool)
 {
-    const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
-    for (size_t t = 0; t < lm_taxonomy_topic_count(taxonomy); t++)
-        if (lm_taxonomy_topic_parent(taxonomy, t) == (int)topic &&
-            DEMO_RHO * lm_pool_value(pool, person, vector, t) >= value - 1e-12)
-            return true;
-    return false;
-}
-
-/* Lists the topics a person tagged, strongest first, leaving out the
- * category levels that the parent rule set. */
-static void print_tagged(const lm_pool *pool, size_t person, lm_vector vector, const char *verb)
-{
-    const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
-    size_t topics = lm_taxonomy_topic_count(taxonomy);
-    size_t printed = 0;
-    /* Levels are in tenths on sign-up forms: walk them from high to low. */
-    for (int tenth = 10; tenth >= 0; tenth--) {
-        double high = tenth / 10.0 + 0.05, low = tenth / 10.0 - 0.05;
-        for (size_t t = 0; t < topics; t++) {
-            double value = lm_pool_value(pool, person, vector, t);
-            if (!(value > 0 && value >= low && value < high))
-                continue;
-            if (explained_by_child(pool, person, vector, t, value))
-                continue;
-            const char *label = lm_taxonomy_topic_label_en(taxonomy, t);
-            printf("%s%s", printed++ ? ", " : verb, label ? label : "?");
+    static const struct {
+        const char *id;
+        double lat, lon;
+        const char *open;
+        unsigned capacity;
+        bool step_free;
+    } venues[] = {
+        {"Buurthuis Overvecht", 52.1160, 5.1140,
+         "mon-pm;wed-pm;wed-ev;thu-pm;fri-ev;sat-am;sat-pm;sun-pm", 2, true},
+        {"Wijkcentrum Kanaleneiland", 52.0745, 5.0960,
+         "tue-pm;tue-ev;thu-pm;thu-ev;sat-am;sun-pm", 2, true},
+        {"Huiskamer Zuilen", 52.1045, 5.0990, "wed-ev;sat-am;sun-pm", 1, false},
+    };
+    for (size_t k = 0; k < sizeof venues / sizeof venues[0]; k++) {
+        uint64_t open = 0;
+        char labels[128];
+        strcpy(labels, venues[k].open);
+        for (char *label = strtok(labels, ";"); label; label = strtok(NULL, ";")) {
+            size_t slot;
+            if (lm_slot_find(label, &slot) != LM_OK)
+                return LM_E_NOTFOUND;
+            open |= (uint64_t)1 << slot;
         }
+        int status = lm_pool_add_venue(pool, venues[k].id, venues[k].lat, venues[k].lon, open,
+                                       venues[k].capacity, venues[k].step_free, NULL);
+        if (status != LM_OK)
+            return status;
     }
-}
-
-static void print_languages(uint64_t mask)
-{
-    if (!mask) {
-        fputs("languages not given", stdout);
-        return;
-    }
-    size_t printed = 0;
-    for (size_t b = 0; b < lm_language_count() && b < 64; b++)
-        if (mask >> b & 1u)
-            printf("%s%s", printed++ ? "/" : "", lm_language_code(b));
-}
-
-static void print_person(const lm_pool *pool, size_t person)
-{
-    bool newcomer = lm_pool_role(pool, person) == LM_NEWCOMER;
-    printf("  %-8s %-8s ", lm_pool_id(pool, person), newcomer ? "newcomer" : "resident");
-    print_languages(lm_pool_language_mask(pool, person));
-    print_tagged(pool, person, LM_INTERESTS, "\n           likes ");
-    print_tagged(pool, person, LM_OFFERS, "; can teach ");
-    print_tagged(pool, person, LM_WANTS, "; wants to learn ");
-    putchar('\n');
+    return LM_OK;
 }
 
 int cmd_demo(int argc, char **argv)
 {
     static const struct option options[] = {
+        {"seed", required_argument, NULL, 's'},
+        {"json", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    uint64_t seed = 1;
+    const char *json = NULL;
     int option;
     while ((option = cli_getopt(argc, argv, "h", options)) != -1) {
-        if (option == 'h')
-            return cli_help(usage);
-        return CLI_USAGE;
+        switch (option) {
+        case 's':
+            if (!cli_parse_u64("demo", "--seed", optarg, &seed))
+                return CLI_USAGE;
+            break;
+        case 'j': json = optarg; break;
+        case 'h': return cli_help(usage);
+        default: return CLI_USAGE;
+        }
     }
-    if (optind < argc)
-        return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    if (optind != argc)
+        return cli_usage_error("demo", "takes no arguments");
 
     lm_pool *pool = NULL;
-    int status = lm_pool_new(NULL, &pool);
+    lm_params *params = NULL;
+    lm_result *result = NULL;
+    int code = CLI_OK, status = lm_pool_new(NULL, &pool);
     if (status == LM_OK)
         status = lm_pool_load_sample(pool);
+    if (status == LM_OK)
+        status = add_venues(pool);
+    if (status == LM_OK)
+        status = lm_params_new(&params);
+    if (status == LM_OK)
+        status = lm_params_set_int(params, LM_PARAM_SEED, (int64_t)seed);
+    if (status == LM_OK)
+        status = lm_result_new(&result);
+    if (status == LM_OK)
+        status = lm_groups_form(pool, params, result);
     if (status != LM_OK) {
-        int code = cli_report(status, pool, "sample pool");
-        lm_pool_free(pool);
-        return code;
+        code = cli_report(status, result ? (const void *)result : (const void *)pool, "demo");
+    } else {
+        size_t newcomers = 0;
+        for (size_t p = 0; p < lm_pool_size(pool); p++)
+            newcomers += lm_pool_role(pool, p) == LM_NEWCOMER;
+        printf("libmatch %s demo: a neighbourhood sign-up list (made up, embedded)\n\n"
+               "%zu people signed up: %zu newcomers and %zu residents, with tags such as\n"
+               "\"gitaar\", \"koken:0.8\" and \"طبخ\". libmatch forms mixed groups around a\n"
+               "shared interest, where help flows both ways, that share a language, have a\n"
+               "weekly slot in common and meet at a community centre close to everybody.\n\n",
+               lm_version_string(), lm_pool_size(pool), newcomers,
+               lm_pool_size(pool) - newcomers);
+        cli_print_groups(stdout, pool, result);
+        printf("\nTry: lmatch gen --participants 2000 --seed 7 --venues 10 --venues-out v.csv -o pool.csv\n"
+               "     lmatch groups pool.csv --venues v.csv -o groups.csv\n"
+               "     lmatch eval pool.csv groups.csv --venues v.csv\n");
+        if (json)
+            code = cli_write_result_json(json, pool, result, false, NULL, NULL);
     }
-    /* The sample is meant to load cleanly: say so loudly if it does not. */
-    for (size_t k = 0; k < lm_pool_warning_count(pool); k++)
-        fprintf(stderr, "lmatch: warning: sample line %zu: %s\n", lm_pool_warning_line(pool, k),
-                lm_pool_warning_message(pool, k));
-    printf("libmatch %s demo: a neighbourhood sign-up list (made up, embedded)\n"
-           "\n"
-           "libmatch reads what people like, can teach and want to learn from the tags\n"
-           "they wrote (\"gitaar\", \"koken:0.8\", \"طبخ\"), and forms mixed groups of\n"
-           "newcomers and residents around a shared interest, where help flows both ways.\n"
-           "\n",
-           lm_version_string());
-    cli_print_pool_summary(stdout, pool);
-    printf("\nWho signed up (languages; tags as libmatch understood them):\n");
-    for (size_t p = 0; p < lm_pool_size(pool); p++)
-        print_person(pool, p);
-    printf("\nNext steps:\n"
-           "  lmatch taxonomy                       the topics tags are matched against\n"
-           "  lmatch gen -n 1000 --seed 1 -o pool.csv && lmatch inspect pool.csv\n"
-           "  lmatch inspect YOUR_LIST.csv          check your own sign-up list\n");
+    lm_result_free(result);
+    lm_params_free(params);
     lm_pool_free(pool);
-    return fflush(stdout) == 0 ? CLI_OK : cli_error("could not write to stdout");
+    return code;
 }

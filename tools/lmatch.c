@@ -18,6 +18,12 @@ static const command commands[] = {
     {"taxonomy", cmd_taxonomy, "list the topics, slots and languages (--json for tools)"},
     {"inspect", cmd_inspect, "check a pool CSV and show what libmatch reads from it"},
     {"gen", cmd_gen, "generate a synthetic city pool (and venues) as CSV"},
+    {"keygen", cmd_keygen, "write a new secret key file (for encryption and pseudonyms)"},
+    {"convert", cmd_convert, "convert a pool between CSV, msgpack and encrypted msgpack"},
+    {"pseudonyms", cmd_pseudonyms, "map pseudonyms back to ids (for the key holder)"},
+    {"groups", cmd_groups, "form mixed, equal-role project groups from a pool"},
+    {"eval", cmd_eval, "score groups made by hand and list every broken constraint"},
+    {"pairs", cmd_pairs, "match newcomers with residents one to one (buddy pairs), exactly"},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -151,6 +151,9 @@ def test_levels_parents_and_offers(tmp_path):
     assert p["o"][t["arabic"]] == 1 and p["o"][t["language"]] == 0.5
     assert p["o"][t["syrian_cuisine"]] == 0.9 and p["o"][t["cooking"]] == 0.45
     assert p["w"][t["dutch"]] == 1 and p["w"][t["language"]] == 0.5
+    # Numbers are the shortest text that reads back to the same double.
+    raw = run("inspect", pool, "--json", check=0).stdout
+    assert "0.45" in raw and "0.8" in raw and "0.4500" not in raw and "0.80" not in raw
 
 
 def test_json_strings_are_escaped(tmp_path):
@@ -273,6 +276,32 @@ def test_gen_share_and_venues(tmp_path):
     assert sum(v["step_free"] for v in data["venues"]) >= 6
 
 
+def test_gen_write_failure_exits_1(tmp_path):
+    result = run("gen", "-n", 10, "-o", tmp_path / "missing" / "pool.csv", check=1)
+    assert "missing" in result.stderr
+
+
+def test_own_taxonomy_for_taxonomy_gen_and_inspect(tmp_path):
+    taxonomy = write(tmp_path, "tax.csv", "key,parent,label_en,label_nl,synonyms\n"
+                     "music,,Music,Muziek,\nguitar,music,Guitar,Gitaar,gitar\n"
+                     "cooking,,Cooking,Koken,\nbaking,cooking,Baking,Bakken,\n"
+                     "language,,Language,Taal,\ndutch,language,Dutch,Nederlands,\n")
+    data = json.loads(run("taxonomy", "--taxonomy", taxonomy, "--json", check=0).stdout)
+    assert [t["key"] for t in data["topics"]] == ["music", "guitar", "cooking", "baking",
+                                                  "language", "dutch"]
+    assert data["topics"][1] == {"key": "guitar", "parent": "music", "label_en": "Guitar",
+                                 "label_nl": "Gitaar", "synonyms": ["gitar"]}
+    pool = tmp_path / "pool.csv"
+    run("gen", "-n", 300, "--taxonomy", taxonomy, "-o", pool, check=0)
+    data, result = inspect_json(pool, "--taxonomy", taxonomy)
+    assert len(data["participants"]) == 300 and len(data["topics"]) == 6
+    assert result.stderr == ""
+    bad = write(tmp_path, "bad_tax.csv", "key,parent,label_en,label_nl,synonyms\n"
+                "guitar,nosuchparent,Guitar,Gitaar,\n")
+    result = run("taxonomy", "--taxonomy", bad, check=1)
+    assert "bad_tax.csv" in result.stderr and "line 2" in result.stderr
+
+
 # ---- usage, help, demo -----------------------------------------------------------
 
 
@@ -324,11 +353,21 @@ def test_usage_errors_exit_2(tmp_path, args):
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_demo_summarises_the_sample():
-    result = run("demo", check=0)
+def test_demo_forms_groups_on_the_sample(tmp_path):
+    out_json = tmp_path / "demo.json"
+    result = run("demo", "--json", str(out_json), check=0)
     assert result.stderr == "", "the embedded sample loads without warnings"
     out = result.stdout
-    match = re.search(r"(\d+) participants: (\d+) newcomers", out)
+    match = re.search(r"(\d+) people signed up: (\d+) newcomers", out)
     assert match and 24 <= int(match.group(1)) <= 30
     assert 0.3 <= int(match.group(2)) / int(match.group(1)) <= 0.5
-    assert "Guitar" in out and "Dutch" in out and "wed-evening" in out
+    groups = re.search(r"(\d+) groups, (\d+) of (\d+) participants placed", out)
+    assert groups and int(groups.group(3)) == int(match.group(1))
+    data = json.loads(out_json.read_text())
+    assert len(data["groups"]) == int(groups.group(1)) >= 3
+    for number, group in enumerate(data["groups"], 1):
+        assert f"Group {number}: " in out
+        assert group["roles"].count("newcomer") >= 2 and group["roles"].count("resident") >= 2
+        assert 4 <= len(group["members"]) <= 6
+        assert group["venue"] is not None and group["slot_label"]
+    assert "co-host" in out and "can teach" in out and "Total score" in out

@@ -6,6 +6,7 @@
 
 #include "fuzz.h"
 #include "libmatch/libmatch.h"
+#include "model_internal.h"
 
 /* The corpus files were encrypted with this key. */
 static const char key_text[] = "libmatch-key-v1 000102030405060708090a0b0c0d0e0f"
@@ -24,18 +25,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (lm_format_detect(data, size) != LM_FORMAT_ENCRYPTED)
         return 0;
-    lm_pool *pool = NULL;
-    if (lm_pool_new(NULL, &pool) != LM_OK)
+    static lm_pool *pool;
+    if (!pool && lm_pool_new(NULL, &pool) != LM_OK)
         abort();
     int status = lm_pool_load_msgpack_buffer(pool, "fuzz", data, size, fixed_key());
     if (status != LM_OK && (lm_pool_size(pool) != 0 || !lm_errmsg(pool)[0]))
         abort();
-    lm_pool_free(pool);
+    lm__pool_truncate(pool, 0, 0, 0);
 
     lm_result *result = NULL;
     if (lm_result_new(&result) != LM_OK)
         abort();
-    (void)lm_result_load_msgpack_buffer(result, NULL, "fuzz", data, size, fixed_key());
+    status = lm_result_load_msgpack_buffer(result, NULL, "fuzz", data, size, fixed_key());
+    if (status != LM_OK && !lm_errmsg(result)[0])
+        abort();
     lm_result_free(result);
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "libmatch/libmatch.h"
 #include "common_internal.h"
+#include "csv_internal.h"
 
 static const char participants[] =
     "\xef\xbb\xbfid,role,interests,offers,wants,languages,availability,lat,lon,max_km,"
@@ -70,6 +71,15 @@ static int scenario(void)
         status = lm_pool_load_venues_csv_buffer(pool, "venues.csv", venues, sizeof venues - 1);
         if (status != LM_OK)
             ck_assert_uint_eq(lm_pool_venue_count(pool), count);
+    }
+    if (status == LM_OK) {
+        /* the writers build each field in memory */
+        FILE *file = tmpfile();
+        ck_assert_ptr_nonnull(file);
+        status = lm__pool_write_csv(pool, file);
+        if (status == LM_OK)
+            status = lm__pool_write_venues_csv(pool, file);
+        fclose(file);
     }
     if (status == LM_OK)
         status = lm_grouping_new(&grouping);

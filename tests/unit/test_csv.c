@@ -171,6 +171,7 @@ START_TEST(tokenizer_lines)
     assert_tokens("\xef\xbb\xbfid,role\n", "1:id|role\n");
     assert_tokens("a\n\nb\n\n", "1:a\n2: (blank)\n3:b\n4: (blank)\n");
     assert_tokens(",,\n", "1:|| (blank)\n");
+    assert_tokens(" \t, \n", "1: \t|  (blank)\n");
     assert_tokens("\"\"\n", "1:\n");
 }
 END_TEST
@@ -193,6 +194,8 @@ START_TEST(tokenizer_errors)
     assert_token_error("\xe2\x82", 2, LM_E_PARSE, "line 1: invalid UTF-8");       /* truncated */
     assert_token_error("a\rb\n", 4, LM_E_PARSE,
                        "line 1: carriage return not followed by a line feed");
+    assert_token_error("\xff\xfei\0d\0", 6, LM_E_PARSE,
+                       "line 1: invalid UTF-8 (the file is UTF-16; save it as UTF-8)");
 }
 END_TEST
 
@@ -330,6 +333,9 @@ START_TEST(bad_missing_id_column)
                     "pool.csv line 1: missing required column 'id'");
     assert_rejected("", LM_E_PARSE, "pool.csv line 1: missing required column 'id'");
     assert_rejected("id,Id\n", LM_E_PARSE, "pool.csv line 1: column 'id' appears twice");
+    assert_rejected("id;role;interests\np1;newcomer;guitar\n", LM_E_PARSE,
+                    "pool.csv line 1: missing required column 'id' (the file seems to use ';' "
+                    "between fields; use ',')");
 }
 END_TEST
 
@@ -672,6 +678,19 @@ START_TEST(save_and_load_round_trip)
 }
 END_TEST
 
+START_TEST(keys_find_their_topics)
+{
+    /* Saved pools name topics by key, so every key must find its own topic. */
+    const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
+    for (size_t t = 0; t < lm_taxonomy_topic_count(taxonomy); t++) {
+        size_t found = 0;
+        const char *key = lm_taxonomy_topic_key(taxonomy, t);
+        ck_assert_int_eq(lm_taxonomy_find(taxonomy, key, &found), LM_OK);
+        ck_assert_msg(found == t, "key '%s' finds topic %zu", key, found);
+    }
+}
+END_TEST
+
 START_TEST(saved_text_is_exact)
 {
     ck_assert_int_eq(load("id,role,interests,languages,availability,lat,lon,max_km,host\n"
@@ -1005,6 +1024,7 @@ int main(void)
     tcase_add_test(pools, warnings_with_lines);
     tcase_add_test(pools, strict_mode);
     tcase_add_test(pools, save_and_load_round_trip);
+    tcase_add_test(pools, keys_find_their_topics);
     tcase_add_test(pools, saved_text_is_exact);
     tcase_add_test(pools, venues);
     tcase_add_test(pools, taxonomy_csv);

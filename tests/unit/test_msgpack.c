@@ -146,6 +146,9 @@ START_TEST(every_truncation_is_refused)
                       lm_errmsg(back));
         free(copy);
     }
+    ck_assert_int_eq(lm_pool_load_msgpack_buffer(back, "cut", bytes, 5, NULL), LM_E_PARSE);
+    ck_assert_str_eq(lm_errmsg(back), "cut: offset 0: truncated: the file ends inside its "
+                                      "9-byte header");
     /* Cut inside the participants: the message says where and why. */
     ck_assert_int_eq(lm_pool_load_msgpack_buffer(back, "cut", bytes, size - 40, NULL),
                      LM_E_PARSE);

@@ -1,0 +1,162 @@
+/* What the lmatch commands share for privacy: keys from a key file or a
+ * passphrase file, pools in any format (CSV, msgpack, encrypted), and ids
+ * replaced by pseudonyms in outputs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define PASSPHRASE_FILE_MAX 4096
+
+/* The tool links only the public header, so it wipes by hand; volatile keeps
+ * the compiler from dropping the stores to a buffer about to die. */
+static void wipe(void *buffer, size_t size)
+{
+    volatile unsigned char *bytes = buffer;
+    while (size--)
+        *bytes++ = 0;
+}
+
+/* The passphrase is the file's first line, without its line ending. */
+static int read_passphrase(const char *path, char *buffer, size_t size, size_t *length)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return cli_error("passphrase file '%s': %s", path, strerror(errno));
+    struct stat info;
+    if (fstat(fd, &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)))
+        fprintf(stderr, "lmatch: warning: passphrase file '%s' is accessible by others (mode "
+                        "%04o); 'chmod 600' it\n",
+                path, (unsigned)(info.st_mode & 07777));
+    size_t used = 0;
+    for (;;) {
+        ssize_t got = read(fd, buffer + used, size - used);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int error = errno;
+            close(fd);
+            return cli_error("passphrase file '%s': %s", path, strerror(error));
+        }
+        if (got == 0 || (used += (size_t)got) == size)
+            break;
+    }
+    close(fd);
+    size_t line = 0;
+    while (line < used && buffer[line] != '\n' && buffer[line] != '\r')
+        line++;
+    if (line == used && used == size)
+        return cli_error("passphrase file '%s': the passphrase is longer than %d bytes", path,
+                         PASSPHRASE_FILE_MAX);
+    if (line == 0)
+        return cli_error("passphrase file '%s': the first line is empty", path);
+    *length = line;
+    return CLI_OK;
+}
+
+int cli_load_key(const char *command, const char *key_path, const char *passphrase_file,
+                 lm_key **out)
+{
+    *out = NULL;
+    if (key_path && passphrase_file)
+        return cli_usage_error(command, "give either --key or --passphrase-file, not both");
+    if (!key_path && !passphrase_file)
+        return CLI_OK;
+    lm_key *key = NULL;
+    int status = lm_key_new(&key);
+    if (status != LM_OK)
+        return cli_report(status, NULL, "key");
+    int code = CLI_OK;
+    if (key_path) {
+        status = lm_key_load_file(key, key_path);
+        if (status != LM_OK)
+            code = cli_report(status, key, key_path);
+    } else {
+        char buffer[PASSPHRASE_FILE_MAX + 1];
+        size_t length = 0;
+        code = read_passphrase(passphrase_file, buffer, sizeof buffer, &length);
+        if (code == CLI_OK) {
+            status = lm_key_set_passphrase(key, buffer, length);
+            if (status != LM_OK)
+                code = cli_report(status, key, passphrase_file);
+        }
+        wipe(buffer, sizeof buffer);
+    }
+    if (code != CLI_OK) {
+        lm_key_free(key);
+        return code;
+    }
+    *out = key;
+    return CLI_OK;
+}
+
+int cli_load_pool_file(cli_pool_source *source, const lm_key *key, lm_pool **pool)
+{
+    *pool = NULL;
+    source->participant_warnings = 0;
+    lm_taxonomy *taxonomy = NULL;
+    if (source->taxonomy && cli_load_taxonomy(source->taxonomy, &taxonomy) != CLI_OK)
+        return CLI_BAD_INPUT;
+    int status = lm_pool_new(taxonomy, pool);
+    lm_taxonomy_free(taxonomy);
+    if (status != LM_OK)
+        return cli_report(status, NULL, source->path);
+    const char *failed_file = source->path;
+    status = lm_pool_set_strict(*pool, source->strict);
+    if (status == LM_OK && source->path)
+        status = lm_pool_load_file(*pool, source->path, key);
+    source->participant_warnings = lm_pool_warning_count(*pool);
+    if (status == LM_OK && source->venues) {
+        failed_file = source->venues;
+        status = lm_pool_load_venues_csv(*pool, source->venues);
+    }
+    for (size_t k = 0; k < lm_pool_warning_count(*pool); k++) {
+        const char *file = cli_warning_file(source, k);
+        const char *column = lm_pool_warning_column(*pool, k);
+        size_t line = lm_pool_warning_line(*pool, k);
+        fprintf(stderr, "lmatch: warning: %s", file ? file : "pool");
+        if (line)
+            fprintf(stderr, " line %zu", line);
+        if (column && column[0])
+            fprintf(stderr, ", column '%s'", column);
+        fprintf(stderr, ": %s\n", lm_pool_warning_message(*pool, k));
+    }
+    if (status != LM_OK) {
+        cli_report(status, *pool, failed_file);
+        lm_pool_free(*pool);
+        *pool = NULL;
+        return CLI_BAD_INPUT;
+    }
+    return CLI_OK;
+}
+
+const char *cli_pseudonym_of(void *context, const char *id)
+{
+    cli_pseudonymizer *renamer = context;
+    if (lm_pseudonym(renamer->key, id, renamer->buffer, sizeof renamer->buffer) != LM_OK)
+        return "ps-?"; /* never the real id */
+    return renamer->buffer;
+}
+
+FILE *cli_open_private(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return stdout;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd < 0) {
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    /* An existing file keeps its mode through O_TRUNC: make it private. */
+    (void)fchmod(fd, S_IRUSR | S_IWUSR);
+    FILE *file = fdopen(fd, "w");
+    if (!file) {
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+    }
+    return file;
+}

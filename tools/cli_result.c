@@ -1,0 +1,447 @@
+/* Shared by the solving commands: run options, progress, and the result as
+ * JSON (the contract other tools rely on), CSV or text for coordinators. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_result.h"
+#include "json.h"
+
+const char cli_run_options_help[] =
+    "  --venues FILE        venues CSV: groups meet at a venue that is open, close\n"
+    "                       enough and step-free when needed, within its capacity\n"
+    "  --seed N             random seed (default 1); same seed, same output\n"
+    "  --threads T          worker threads (default 1); the result does not depend on T\n"
+    "  --min-size A         smallest group (default 4)\n"
+    "  --max-size B         largest group (default 6)\n"
+    "  --min-per-role Q     least newcomers and least residents per group (default 2)\n"
+    "  --weights LIST       alpha,beta,gamma,eta,lambda,mu (default 1,1,1,1,0.5,10) or\n"
+    "                       name=value pairs: theme=2,balance=1 (names: theme/alpha,\n"
+    "                       shared/beta, exchange/gamma, cohost/eta, balance/lambda,\n"
+    "                       unassigned/mu)\n"
+    "  --effort E           search effort (default 20); never depends on the clock\n"
+    "  --time-limit S       stop searching after S seconds (results may then vary)\n"
+    "  --no-language        do not require a shared language\n"
+    "  --max-km K           travel distance for who gives none (default 5)\n"
+    "  --taxonomy FILE      topics from a taxonomy CSV instead of the default\n"
+    "  --strict             unknown tags are errors, not warnings\n"
+    "  --quiet              no progress line on stderr\n";
+
+static const struct {
+    const char *names[2];
+    lm_param_double key;
+} weight_names[] = {
+    {{"theme", "alpha"}, LM_PARAM_ALPHA},      {{"shared", "beta"}, LM_PARAM_BETA},
+    {{"exchange", "gamma"}, LM_PARAM_GAMMA},   {{"cohost", "eta"}, LM_PARAM_ETA},
+    {{"balance", "lambda"}, LM_PARAM_LAMBDA},  {{"unassigned", "mu"}, LM_PARAM_MU},
+};
+
+static bool parse_weights(const char *command, const char *text, lm_params *params)
+{
+    char *copy = strdup(text);
+    if (!copy)
+        return false;
+    bool ok = true;
+    size_t position = 0;
+    for (char *piece = strtok(copy, ","); piece && ok; piece = strtok(NULL, ","), position++) {
+        char *equals = strchr(piece, '=');
+        const char *value_text = equals ? equals + 1 : piece;
+        int index = -1;
+        if (equals) {
+            *equals = '\0';
+            for (size_t k = 0; k < 6; k++)
+                if (strcmp(piece, weight_names[k].names[0]) == 0 ||
+                    strcmp(piece, weight_names[k].names[1]) == 0)
+                    index = (int)k;
+            if (index < 0) {
+                cli_usage_error(command, "--weights: unknown weight '%s'", piece);
+                ok = false;
+                break;
+            }
+        } else {
+            if (position >= 6) {
+                cli_usage_error(command, "--weights: at most 6 values");
+                ok = false;
+                break;
+            }
+            index = (int)position;
+        }
+        double value;
+        if (!cli_parse_double(command, "--weights", value_text, -1e9, 1e9, &value)) {
+            ok = false;
+            break;
+        }
+        if (lm_params_set_double(params, weight_names[index].key, value) != LM_OK) {
+            cli_usage_error(command, "--weights: %s", lm_errmsg(params));
+            ok = false;
+        }
+    }
+    free(copy);
+    return ok;
+}
+
+static bool set_int(const char *command, const char *option, const char *text, size_t minimum,
+                    size_t maximum, lm_params *params, lm_param_int key)
+{
+    size_t value;
+    if (!cli_parse_size(command, option, text, minimum, maximum, &value))
+        return false;
+    if (lm_params_set_int(params, key, (int64_t)value) != LM_OK) {
+        cli_usage_error(command, "%s: %s", option, lm_errmsg(params));
+        return false;
+    }
+    return true;
+}
+
+int cli_run_option(const char *command, int option, const char *value, lm_params *params,
+                   bool *quiet, cli_pool_source *source)
+{
+    bool ok = true;
+    double number;
+    uint64_t seed;
+    switch (option) {
+    case OPT_SEED:
+        ok = cli_parse_u64(command, "--seed", value, &seed) &&
+             lm_params_set_int(params, LM_PARAM_SEED, (int64_t)seed) == LM_OK;
+        break;
+    case OPT_THREADS:
+        ok = set_int(command, "--threads", value, 1, 256, params, LM_PARAM_THREADS);
+        break;
+    case OPT_MIN_SIZE:
+        ok = set_int(command, "--min-size", value, 2, 64, params, LM_PARAM_MIN_SIZE);
+        break;
+    case OPT_MAX_SIZE:
+        ok = set_int(command, "--max-size", value, 2, 64, params, LM_PARAM_MAX_SIZE);
+        break;
+    case OPT_MIN_PER_ROLE:
+        ok = set_int(command, "--min-per-role", value, 1, 32, params, LM_PARAM_MIN_PER_ROLE);
+        break;
+    case OPT_EFFORT:
+        ok = set_int(command, "--effort", value, 0, 1000000, params, LM_PARAM_EFFORT);
+        break;
+    case OPT_CANDIDATES:
+        ok = set_int(command, "--candidates", value, 0, 100000, params, LM_PARAM_CANDIDATES);
+        break;
+    case OPT_WEIGHTS:
+        ok = parse_weights(command, value, params);
+        break;
+    case OPT_TIME_LIMIT:
+        ok = cli_parse_double(command, "--time-limit", value, 0.0, 1e7, &number) &&
+             lm_params_set_double(params, LM_PARAM_TIME_LIMIT, number) == LM_OK;
+        break;
+    case OPT_MAX_KM:
+        ok = cli_parse_double(command, "--max-km", value, 1e-3, 20000.0, &number) &&
+             lm_params_set_double(params, LM_PARAM_DEFAULT_MAX_KM, number) == LM_OK;
+        break;
+    case OPT_NO_LANGUAGE:
+        ok = lm_params_set_int(params, LM_PARAM_LANGUAGE, 0) == LM_OK;
+        break;
+    case OPT_QUIET:
+        *quiet = true;
+        break;
+    case OPT_VENUES:
+        source->venues = value;
+        break;
+    case OPT_TAXONOMY:
+        source->taxonomy = value;
+        break;
+    case OPT_STRICT:
+        source->strict = true;
+        break;
+    default:
+        return 0;
+    }
+    return ok ? 1 : -1;
+}
+
+int cli_progress_line(void *user, double best_total, double elapsed, double fraction)
+{
+    cli_progress *p = user;
+    if (elapsed < 1.0 || elapsed - p->last < 0.5)
+        return 0;
+    p->last = elapsed;
+    p->printed = true;
+    char total[32];
+    json_format_number(best_total, total, sizeof total);
+    fprintf(stderr, "\rlmatch: best total %s after %.1f s (%3.0f%%)   ", total, elapsed,
+            100.0 * fraction);
+    fflush(stderr);
+    return 0;
+}
+
+void cli_progress_done(cli_progress *progress)
+{
+    if (progress->printed)
+        fputc('\n', stderr);
+    progress->printed = false;
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static const char *name_of(const lm_pool *pool, size_t participant, cli_id_fn rename,
+                           void *context)
+{
+    const char *id = lm_pool_id(pool, participant);
+    return rename ? rename(context, id) : id;
+}
+
+static const char *optimality_name(lm_optimality optimality)
+{
+    switch (optimality) {
+    case LM_OPTIMAL: return "optimal";
+    case LM_OPTIMAL_ON_CANDIDATES: return "optimal_on_candidates";
+    default: return "heuristic";
+    }
+}
+
+static void write_group(json_writer *w, const lm_pool *pool, const lm_result *result, size_t g,
+                        cli_id_fn rename, void *context)
+{
+    const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
+    json_begin_object(w);
+    json_key(w, "members");
+    json_begin_inline_array(w);
+    for (size_t k = 0; k < lm_result_group_size(result, g); k++)
+        json_string(w, name_of(pool, lm_result_group_member(result, g, k), rename, context));
+    json_end_array(w);
+    json_key(w, "roles");
+    json_begin_inline_array(w);
+    for (size_t k = 0; k < lm_result_group_size(result, g); k++)
+        json_string(w, lm_pool_role(pool, lm_result_group_member(result, g, k)) == LM_NEWCOMER
+                           ? "newcomer"
+                           : "resident");
+    json_end_array(w);
+    json_key(w, "theme");
+    json_string(w, lm_taxonomy_topic_key(taxonomy, lm_result_group_theme(result, g)));
+    int slot = lm_result_group_slot(result, g);
+    json_key(w, "slot");
+    if (slot >= 0)
+        json_int(w, slot);
+    else
+        json_null(w);
+    json_key(w, "slot_label");
+    json_string(w, slot >= 0 ? lm_slot_label((size_t)slot) : NULL);
+    int venue = lm_result_group_venue(result, g);
+    json_key(w, "venue");
+    json_string(w, venue >= 0 ? lm_pool_venue_id(pool, (size_t)venue) : NULL);
+    int language = lm_result_group_language(result, g);
+    json_key(w, "language");
+    json_string(w, language >= 0 ? lm_language_code((size_t)language) : NULL);
+    json_key(w, "cohosts");
+    json_begin_inline_array(w);
+    for (int role = LM_NEWCOMER; role <= LM_RESIDENT; role++) {
+        int64_t host = lm_result_group_cohost(result, g, (lm_role)role);
+        if (host >= 0)
+            json_string(w, name_of(pool, (size_t)host, rename, context));
+    }
+    json_end_array(w);
+    json_key(w, "score");
+    json_begin_object(w);
+    static const char *terms[] = {"theme", "shared", "exchange", "cohost", "balance", "total"};
+    for (int t = LM_TERM_THEME; t <= LM_TERM_TOTAL; t++) {
+        json_key(w, terms[t]);
+        json_number(w, lm_result_group_score(result, g, (lm_term)t));
+    }
+    json_end_object(w);
+    json_end_object(w);
+}
+
+int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result *result,
+                          bool with_violations, cli_id_fn rename, void *context)
+{
+    bool to_stdout = strcmp(path, "-") == 0;
+    FILE *out = to_stdout ? stdout : fopen(path, "w");
+    if (!out)
+        return cli_error("%s: %s", path, strerror(errno));
+    json_writer w;
+    json_init(&w, out);
+    json_begin_object(&w);
+    json_key(&w, "groups");
+    json_begin_array(&w);
+    for (size_t g = 0; g < lm_result_group_count(result); g++)
+        write_group(&w, pool, result, g, rename, context);
+    json_end_array(&w);
+    json_key(&w, "unassigned");
+    json_begin_array(&w);
+    for (size_t k = 0; k < lm_result_unassigned_count(result); k++) {
+        lm_reason reason = lm_result_unassigned_reason(result, k);
+        json_begin_object(&w);
+        json_key(&w, "id");
+        json_string(&w, name_of(pool, lm_result_unassigned(result, k), rename, context));
+        json_key(&w, "reason");
+        json_string(&w, lm_reason_name(reason));
+        json_key(&w, "explanation");
+        json_string(&w, lm_reason_string(reason));
+        json_end_object(&w);
+    }
+    json_end_array(&w);
+    if (with_violations) {
+        json_key(&w, "violations");
+        json_begin_array(&w);
+        for (size_t k = 0; k < lm_result_violation_count(result); k++) {
+            json_begin_object(&w);
+            json_key(&w, "group");
+            json_uint(&w, lm_result_violation_group(result, k));
+            json_key(&w, "participant");
+            int64_t who = lm_result_violation_participant(result, k);
+            json_string(&w, who >= 0 ? name_of(pool, (size_t)who, rename, context) : NULL);
+            json_key(&w, "kind");
+            json_string(&w, lm_violation_name(lm_result_violation_kind(result, k)));
+            json_key(&w, "message");
+            json_string(&w, rename ? NULL : lm_result_violation_message(result, k));
+            json_end_object(&w);
+        }
+        json_end_array(&w);
+        json_key(&w, "feasible");
+        json_bool(&w, lm_result_violation_count(result) == 0);
+    }
+    json_key(&w, "optimality");
+    json_string(&w, optimality_name(lm_result_optimality(result)));
+    json_key(&w, "total");
+    json_number(&w, lm_result_total(result));
+    json_end_object(&w);
+    int failed = json_finish(&w);
+    if (!to_stdout && fclose(out) != 0)
+        failed = -1;
+    if (failed)
+        return cli_error("%s: could not write the JSON result", path);
+    return CLI_OK;
+}
+
+int cli_write_result_csv(const char *path, const lm_pool *pool, lm_result *result)
+{
+    int status = lm_result_save_csv(result, pool, path);
+    return status == LM_OK ? CLI_OK : cli_report(status, result, path);
+}
+
+/* ---- text for coordinators ---------------------------------------------------------- */
+
+static const char *day_names[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                  "Friday", "Saturday", "Sunday"};
+static const char *part_names[] = {"morning", "afternoon", "evening"};
+
+static void print_slot(FILE *out, int slot)
+{
+    if (slot < 0 || lm_slot_count() != 21) {
+        fputs(slot < 0 ? "no common time" : lm_slot_label((size_t)slot), out);
+        return;
+    }
+    fprintf(out, "%s %s", day_names[slot / 3], part_names[slot % 3]);
+}
+
+/* The subtopic the most members share (the strongest on ties): what the
+ * group has in common besides its theme's category. */
+static void print_shared_topic(FILE *out, const lm_pool *pool, const lm_result *result,
+                               size_t g)
+{
+    const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
+    size_t topics = lm_taxonomy_topic_count(taxonomy), k = lm_result_group_size(result, g);
+    size_t best_topic = 0, best_count = 0;
+    double best_sum = 0.0;
+    for (size_t t = 0; t < topics; t++) {
+        if (lm_taxonomy_topic_parent(taxonomy, t) < 0)
+            continue; /* categories follow from their subtopics */
+        double sum = 0.0;
+        size_t count = 0;
+        for (size_t m = 0; m < k; m++) {
+            double v = lm_pool_value(pool, lm_result_group_member(result, g, m), LM_INTERESTS, t);
+            sum += v;
+            count += v > 0;
+        }
+        if (count > best_count || (count == best_count && sum > best_sum)) {
+            best_topic = t;
+            best_count = count;
+            best_sum = sum;
+        }
+    }
+    if (best_count < 2)
+        return;
+    char name[128];
+    cli_topic_name(taxonomy, best_topic, name, sizeof name);
+    fprintf(out, "      %zu of %zu share an interest in %s\n", best_count, k, name);
+}
+
+/* Who can teach what to whom across the roles. */
+static void print_teaching(FILE *out, const lm_pool *pool, const lm_result *result, size_t g)
+{
+    const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
+    size_t topics = lm_taxonomy_topic_count(taxonomy), k = lm_result_group_size(result, g);
+    size_t lines = 0;
+    for (size_t a = 0; a < k && lines < 4; a++) {
+        size_t teacher = lm_result_group_member(result, g, a);
+        for (size_t b = 0; b < k && lines < 4; b++) {
+            size_t learner = lm_result_group_member(result, g, b);
+            if (lm_pool_role(pool, teacher) == lm_pool_role(pool, learner))
+                continue;
+            for (size_t t = 0; t < topics; t++) {
+                if (lm_taxonomy_topic_parent(taxonomy, t) < 0)
+                    continue;
+                if (lm_pool_value(pool, teacher, LM_OFFERS, t) > 0 &&
+                    lm_pool_value(pool, learner, LM_WANTS, t) > 0) {
+                    char name[128];
+                    cli_topic_name(taxonomy, t, name, sizeof name);
+                    fprintf(out, "      %s can teach %s to %s\n", lm_pool_id(pool, teacher), name,
+                            lm_pool_id(pool, learner));
+                    lines++;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result)
+{
+    const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
+    size_t groups = lm_result_group_count(result);
+    size_t placed = 0;
+    for (size_t g = 0; g < groups; g++)
+        placed += lm_result_group_size(result, g);
+    fprintf(out, "%zu groups, %zu of %zu participants placed.\n\n", groups, placed,
+            placed + lm_result_unassigned_count(result));
+    for (size_t g = 0; g < groups; g++) {
+        char theme[128];
+        cli_topic_name(taxonomy, lm_result_group_theme(result, g), theme, sizeof theme);
+        fprintf(out, "Group %zu: %s, ", g + 1, theme);
+        print_slot(out, lm_result_group_slot(result, g));
+        int venue = lm_result_group_venue(result, g);
+        if (venue >= 0)
+            fprintf(out, " at %s", lm_pool_venue_id(pool, (size_t)venue));
+        int language = lm_result_group_language(result, g);
+        if (language >= 0)
+            fprintf(out, ", in %s", lm_language_name_en((size_t)language));
+        fputc('\n', out);
+        for (size_t k = 0; k < lm_result_group_size(result, g); k++) {
+            size_t who = lm_result_group_member(result, g, k);
+            lm_role role = lm_pool_role(pool, who);
+            bool cohost = lm_result_group_cohost(result, g, role) == (int64_t)who;
+            fprintf(out, "    %-14s %s%s\n", lm_pool_id(pool, who),
+                    role == LM_NEWCOMER ? "newcomer" : "resident", cohost ? "   co-host" : "");
+        }
+        print_shared_topic(out, pool, result, g);
+        print_teaching(out, pool, result, g);
+        char total[32];
+        json_format_number(lm_result_group_score(result, g, LM_TERM_TOTAL), total, sizeof total);
+        fprintf(out, "      score %s (theme %.2f, shared %.2f, exchange %.2f, co-hosts %.0f, "
+                     "balance %.0f)\n\n",
+                total, lm_result_group_score(result, g, LM_TERM_THEME),
+                lm_result_group_score(result, g, LM_TERM_SHARED),
+                lm_result_group_score(result, g, LM_TERM_EXCHANGE),
+                lm_result_group_score(result, g, LM_TERM_COHOST),
+                lm_result_group_score(result, g, LM_TERM_BALANCE));
+    }
+    size_t out_count = lm_result_unassigned_count(result);
+    if (out_count) {
+        fprintf(out, "Not placed (%zu):\n", out_count);
+        for (size_t k = 0; k < out_count && k < 50; k++)
+            fprintf(out, "    %-14s %s\n", lm_pool_id(pool, lm_result_unassigned(result, k)),
+                    lm_reason_string(lm_result_unassigned_reason(result, k)));
+        if (out_count > 50)
+            fprintf(out, "    ... and %zu more\n", out_count - 50);
+        fputc('\n', out);
+    }
+    char total[32];
+    json_format_number(lm_result_total(result), total, sizeof total);
+    fprintf(out, "Total score: %s\n", total);
+}

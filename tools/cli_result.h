@@ -1,0 +1,83 @@
+/* What `groups`, `pairs`, `eval` and `demo` share: the run parameters on the
+ * command line, a progress line, and the result written as JSON, CSV or
+ * readable text (docs/formats.md holds the contracts). */
+#ifndef LMATCH_CLI_RESULT_H
+#define LMATCH_CLI_RESULT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+/* Options every solving command takes, as getopt_long entries. Values from
+ * 0x100 up so they never collide with a command's own short options. */
+enum {
+    OPT_SEED = 0x100,
+    OPT_THREADS,
+    OPT_MIN_SIZE,
+    OPT_MAX_SIZE,
+    OPT_MIN_PER_ROLE,
+    OPT_WEIGHTS,
+    OPT_EFFORT,
+    OPT_TIME_LIMIT,
+    OPT_NO_LANGUAGE,
+    OPT_MAX_KM,
+    OPT_QUIET,
+    OPT_VENUES,
+    OPT_JSON,
+    OPT_TAXONOMY,
+    OPT_STRICT,
+    OPT_CANDIDATES
+};
+
+#define CLI_RUN_OPTIONS                                                                   \
+    {"seed", required_argument, NULL, OPT_SEED},                                          \
+        {"threads", required_argument, NULL, OPT_THREADS},                                \
+        {"min-size", required_argument, NULL, OPT_MIN_SIZE},                              \
+        {"max-size", required_argument, NULL, OPT_MAX_SIZE},                              \
+        {"min-per-role", required_argument, NULL, OPT_MIN_PER_ROLE},                      \
+        {"weights", required_argument, NULL, OPT_WEIGHTS},                                \
+        {"effort", required_argument, NULL, OPT_EFFORT},                                  \
+        {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},                          \
+        {"no-language", no_argument, NULL, OPT_NO_LANGUAGE},                              \
+        {"max-km", required_argument, NULL, OPT_MAX_KM},                                  \
+        {"quiet", no_argument, NULL, OPT_QUIET},                                          \
+        {"venues", required_argument, NULL, OPT_VENUES},                                  \
+        {"taxonomy", required_argument, NULL, OPT_TAXONOMY},                              \
+        {"strict", no_argument, NULL, OPT_STRICT}
+
+/* The help text of those options. */
+extern const char cli_run_options_help[];
+
+/* Applies one of the shared options to params (and quiet/source). Returns
+ * 1 when it was one of them, 0 when not, -1 after printing a usage error. */
+int cli_run_option(const char *command, int option, const char *value, lm_params *params,
+                   bool *quiet, cli_pool_source *source);
+
+/* A progress callback printing "best total, elapsed" on stderr, at most
+ * twice a second and only after the first second; lm_params_set_progress
+ * it with a cli_progress as user data. */
+typedef struct cli_progress {
+    bool printed;
+    double last;
+} cli_progress;
+int cli_progress_line(void *user, double best_total, double elapsed, double fraction);
+/* Ends the progress line (if one was printed). */
+void cli_progress_done(cli_progress *progress);
+
+/* Writes the result JSON contract to path ("-" = standard output). With
+ * violations (eval), they are listed too. `pseudonym(id, buffer, size)`,
+ * when not NULL, replaces every id. Returns CLI_OK or prints the error. */
+typedef const char *(*cli_id_fn)(void *context, const char *id);
+int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result *result,
+                          bool with_violations, cli_id_fn rename, void *context);
+
+/* Writes the groups CSV (through the library, atomically). */
+int cli_write_result_csv(const char *path, const lm_pool *pool, lm_result *result);
+
+/* Prints the result for a coordinator: each group's theme, day and time,
+ * venue, members with their role, co-hosts, and why they fit (shared
+ * topics, who teaches what to whom), then who stays out and why. */
+void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result);
+
+#endif

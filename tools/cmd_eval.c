@@ -1,0 +1,116 @@
+/* lmatch eval: scores groups made by hand (or by lmatch groups) and lists
+ * every hard constraint they break. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_result.h"
+
+static const char usage_head[] =
+    "Usage: lmatch eval POOL.csv GROUPS.csv [OPTIONS] [--json [FILE]]\n"
+    "\n"
+    "Reads a groups CSV (group,id,role,theme,slot,venue,cohost: the one lmatch\n"
+    "groups -o writes; role, theme and cohost may be left empty), scores every\n"
+    "group by the objective of docs/model.md, and lists every violated hard\n"
+    "constraint by group and participant: size, mix of roles, shared language,\n"
+    "common slot, travel distance, step-free access, venue hours and capacity.\n"
+    "An empty slot or venue cell lets eval pick a feasible one.\n"
+    "\n"
+    "Options:\n"
+    "  --json [FILE]        write the JSON result with \"violations\" and \"feasible\";\n"
+    "                       without FILE (or with '-') to standard output\n"
+    "  --fail-on-violation  exit 1 when any constraint is violated\n";
+
+enum { OPT_FAIL = 0x200 };
+
+static int help(void)
+{
+    printf("%s%s  -h, --help           show this help\n", usage_head, cli_run_options_help);
+    return CLI_OK;
+}
+
+static void print_report(const lm_pool *pool, const lm_result *result)
+{
+    cli_print_groups(stdout, pool, result);
+    size_t count = lm_result_violation_count(result);
+    if (count == 0) {
+        printf("No hard constraint is violated.\n");
+        return;
+    }
+    printf("\n%zu violations:\n", count);
+    for (size_t k = 0; k < count; k++)
+        printf("    group %zu, %s: %s\n", lm_result_violation_group(result, k) + 1,
+               lm_violation_name(lm_result_violation_kind(result, k)),
+               lm_result_violation_message(result, k));
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option options[] = {
+        CLI_RUN_OPTIONS,
+        {"json", optional_argument, NULL, OPT_JSON},
+        {"fail-on-violation", no_argument, NULL, OPT_FAIL},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    lm_params *params = NULL;
+    if (lm_params_new(&params) != LM_OK)
+        return cli_error("out of memory");
+    cli_pool_source source = {0};
+    const char *json = NULL;
+    bool quiet = false, fail_on_violation = false;
+    int option, code = CLI_OK;
+    while ((option = cli_getopt(argc, argv, "h", options)) != -1) {
+        int handled = cli_run_option("eval", option, optarg, params, &quiet, &source);
+        if (handled < 0) {
+            code = CLI_USAGE;
+            goto done;
+        }
+        if (handled)
+            continue;
+        switch (option) {
+        case OPT_JSON: json = optarg ? optarg : "-"; break;
+        case OPT_FAIL: fail_on_violation = true; break;
+        case 'h': code = help(); goto done;
+        default: code = CLI_USAGE; goto done;
+        }
+    }
+    if (optind + 2 != argc) {
+        code = cli_usage_error("eval", "expects a pool file and a groups file");
+        goto done;
+    }
+    if (lm_params_check(params) != LM_OK) {
+        code = cli_usage_error("eval", "%s", lm_errmsg(params));
+        goto done;
+    }
+    source.path = argv[optind];
+    const char *groups_path = argv[optind + 1];
+    lm_pool *pool = NULL;
+    code = cli_load_pool(&source, &pool);
+    if (code != CLI_OK)
+        goto done;
+    lm_grouping *grouping = NULL;
+    lm_result *result = NULL;
+    int status = lm_grouping_new(&grouping);
+    if (status == LM_OK)
+        status = lm_result_new(&result);
+    if (status != LM_OK) {
+        code = cli_error("out of memory");
+    } else if ((status = lm_grouping_load_csv(grouping, pool, groups_path)) != LM_OK) {
+        code = cli_report(status, grouping, groups_path);
+    } else if ((status = lm_groups_evaluate(pool, params, grouping, result)) != LM_OK) {
+        code = cli_report(status, result, groups_path);
+    } else {
+        if (json)
+            code = cli_write_result_json(json, pool, result, true, NULL, NULL);
+        else
+            print_report(pool, result);
+        if (code == CLI_OK && fail_on_violation && lm_result_violation_count(result) > 0)
+            code = CLI_BAD_INPUT;
+    }
+    lm_result_free(result);
+    lm_grouping_free(grouping);
+    lm_pool_free(pool);
+done:
+    lm_params_free(params);
+    return code;
+}
