@@ -1,5 +1,6 @@
 /* Compares settings of the partition search on MDGPLIB instances:
- *   mdgp_tune FILE TIME SEED [rounds_per_effort tabu_steps tenure stagnation strength effort]
+ *   mdgp_tune FILE TIME SEED [rounds_per_effort tabu_steps tenure stagnation strength effort
+ *             population]
  * prints "objective seconds" for one run. Reads the file with fscanf: this
  * is a measuring tool, the checked reader is lmatch partition's. */
 #include <stdio.h>
@@ -13,7 +14,8 @@
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fputs("usage: mdgp_tune FILE TIME SEED [rpe tabu tenure stagnation strength effort]\n",
+        fputs("usage: mdgp_tune FILE TIME SEED [rpe tabu tenure stagnation strength effort "
+              "population]\n",
               stderr);
         return 2;
     }
@@ -56,6 +58,8 @@ int main(int argc, char **argv)
         tuning.perturb_strength = atoi(argv[8]);
     if (argc > 9)
         bad |= lm_params_set_int(params, LM_PARAM_EFFORT, atoll(argv[9]));
+    if (argc > 10)
+        tuning.population = (uint32_t)atol(argv[10]);
     if (getenv("THREADS"))
         bad |= lm_params_set_int(params, LM_PARAM_THREADS, atoll(getenv("THREADS")));
     if (bad)

@@ -7,9 +7,11 @@
  *       raw little-endian float64 (row-major, newcomers x residents) so that
  *       pairs_bench.py can time scipy on the same numbers.
  *   pairs_bench match N [--seed S] [--venues V] [--candidates K] [--dense]
+ *                       [--threads T]
  *       Times lm_pairs_match() end to end on the same kind of pool (sparse
- *       with K candidates, default 20; --dense: all pairs) and reports peak
- *       memory (getrusage), the total, pairs and unassigned.
+ *       with K candidates, default 20; --dense: all pairs) and reports wall
+ *       and CPU seconds, peak memory (getrusage), the total, pairs and
+ *       unassigned.
  *
  * Output: one JSON object per run on stdout. */
 #include <math.h>
@@ -27,6 +29,15 @@ static double now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* CPU seconds of this process: less disturbed than wall time when other
+ * programs share the machine. */
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
@@ -71,12 +82,12 @@ static int run_matrix(size_t n, uint64_t seed, const char *out)
     if (count[0] != n || count[1] != n)
         die("sides", LM_E_INVALID, NULL);
     double start = now();
-    double *inverse_norm = NULL;
+    lm_pair_profiles profiles;
     lm_pair_scorer scorer;
     lm_pair_rules rules;
     const lm_weights *weights = &((const struct lm_params *)params)->weights;
-    if (lm__pair_inverse_norms(pool, &inverse_norm) != LM_OK ||
-        lm__pair_scorer_init(&scorer, pool, weights, inverse_norm) != LM_OK ||
+    if (lm__pair_profiles_build(pool, &profiles) != LM_OK ||
+        lm__pair_scorer_init(&scorer, pool, weights, &profiles) != LM_OK ||
         lm__pair_rules_init(&rules, pool, params) != LM_OK)
         die("setup", LM_E_NOMEM, NULL);
     double *weight = malloc(n * n * sizeof *weight);
@@ -115,7 +126,7 @@ static int run_matrix(size_t n, uint64_t seed, const char *out)
     free(match);
     free(side[0]);
     free(side[1]);
-    free(inverse_norm);
+    lm__pair_profiles_free(&profiles);
     lm__pair_scorer_free(&scorer);
     lm__pair_rules_free(&rules);
     lm_params_free(params);
@@ -123,7 +134,7 @@ static int run_matrix(size_t n, uint64_t seed, const char *out)
     return 0;
 }
 
-static int run_match(size_t n, uint64_t seed, size_t venues, long candidates)
+static int run_match(size_t n, uint64_t seed, size_t venues, long candidates, long threads)
 {
     lm_pool *pool = make_pool(n, venues, seed);
     lm_params *params = NULL;
@@ -131,19 +142,23 @@ static int run_match(size_t n, uint64_t seed, size_t venues, long candidates)
     if (lm_params_new(&params) != LM_OK || lm_result_new(&result) != LM_OK)
         die("objects", LM_E_NOMEM, NULL);
     int status = lm_params_set_int(params, LM_PARAM_CANDIDATES, candidates);
+    if (status == LM_OK)
+        status = lm_params_set_int(params, LM_PARAM_THREADS, threads);
     if (status != LM_OK)
         die("params", status, params);
     double memory_before = peak_mb();
-    double start = now();
+    double start = now(), cpu_start = cpu_now();
     status = lm_pairs_match(pool, params, result);
-    double seconds = now() - start;
+    double seconds = now() - start, cpu_seconds = cpu_now() - cpu_start;
     if (status != LM_OK)
         die("pairs", status, result);
     printf("{\"mode\": \"match\", \"per_side\": %zu, \"seed\": %llu, \"venues\": %zu, "
-           "\"candidates\": %ld, \"seconds\": %.3f, \"peak_mb\": %.1f, "
+           "\"candidates\": %ld, \"threads\": %ld, \"seconds\": %.3f, \"cpu_seconds\": %.3f, "
+           "\"peak_mb\": %.1f, "
            "\"peak_mb_before\": %.1f, \"total\": %.6f, \"pairs\": %zu, \"unassigned\": %zu, "
            "\"optimality\": %d}\n",
-           n, (unsigned long long)seed, venues, candidates, seconds, peak_mb(), memory_before,
+           n, (unsigned long long)seed, venues, candidates, threads, seconds, cpu_seconds,
+           peak_mb(), memory_before,
            lm_result_total(result), lm_result_group_count(result),
            lm_result_unassigned_count(result), (int)lm_result_optimality(result));
     lm_result_free(result);
@@ -156,7 +171,7 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         fputs("usage: pairs_bench matrix|match N [--seed S] [--out FILE] [--venues V] "
-              "[--candidates K] [--dense]\n",
+              "[--candidates K] [--dense] [--threads T]\n",
               stderr);
         return 2;
     }
@@ -164,7 +179,7 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     const char *out = NULL;
     size_t venues = 0;
-    long candidates = 20;
+    long candidates = 20, threads = 1;
     for (int k = 3; k < argc; k++) {
         if (strcmp(argv[k], "--seed") == 0 && k + 1 < argc)
             seed = strtoull(argv[++k], NULL, 10);
@@ -174,6 +189,8 @@ int main(int argc, char **argv)
             venues = strtoull(argv[++k], NULL, 10);
         else if (strcmp(argv[k], "--candidates") == 0 && k + 1 < argc)
             candidates = strtol(argv[++k], NULL, 10);
+        else if (strcmp(argv[k], "--threads") == 0 && k + 1 < argc)
+            threads = strtol(argv[++k], NULL, 10);
         else if (strcmp(argv[k], "--dense") == 0)
             candidates = 0;
         else {
@@ -184,7 +201,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "matrix") == 0)
         return run_matrix(n, seed, out);
     if (strcmp(argv[1], "match") == 0)
-        return run_match(n, seed, venues, candidates);
+        return run_match(n, seed, venues, candidates, threads);
     fprintf(stderr, "pairs_bench: unknown mode %s\n", argv[1]);
     return 2;
 }

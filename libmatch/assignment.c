@@ -1,278 +1,40 @@
 /* Exact maximum-weight bipartite matching with optional partners
  * (assignment_internal.h).
  *
- * Both solvers minimise costs c = -weight, clipped so that an edge not worth
- * using costs nothing, and keep the Jonker-Volgenant invariants: column
- * potentials v, implicit row potentials u_i = c(i, col_of_row[i]) - v, every
- * reduced cost c - u - v >= 0 and matched edges at 0. A free row is then
- * matched by one Dijkstra search over reduced costs (shortest augmenting
- * path), after which the potentials of the scanned columns are lowered so the
- * invariants hold again. Scans go by ascending index with strict comparisons,
- * which makes ties go to the lowest index.
+ * Costs are c = -weight, and an edge not worth using (weight <= 0) is left
+ * out. Every row also owns a private "alone" column of cost 0, so the
+ * problem is a rectangular assignment in which every row has a partner; only
+ * its owner can reach it, so it needs no storage, its potential stays 0,
+ * and a row parked there is final. The solver keeps the Jonker-Volgenant
+ * invariants: column potentials v (0 on free columns, as the optimality of
+ * a rectangular assignment needs), implicit row potentials
+ * u_i = c(i, col_of_row[i]) - v, every reduced cost c - u - v >= 0 and
+ * matched edges at 0. Rows start at their best edge when its column is
+ * free; each other row is matched by one Dijkstra search over reduced costs
+ * (a shortest augmenting path, as in JV's augmentation), after which the
+ * potentials of the scanned columns are lowered so the invariants hold
+ * again. Searches use a binary heap, touch only what they reach (stamps
+ * instead of clearing) and never push a label that comes after the best
+ * free column found so far, since the search stops there: on pair graphs
+ * that cut the heap traffic fourteenfold. Ties go to the lowest index.
  *
- * Dense (rows <= cols, else the transpose): an edge not worth using costs
- *   0, so "matched at cost 0" means unmatched. Potentials start at 0 and
- *   stay 0 on free columns (optimality of a rectangular assignment needs
- *   that); rows start at their cheapest column when it is free, and rows
- *   with nothing worth using sit out. JV's column reduction and augmenting
- *   row reduction are left out on purpose: measured on pair matrices, where
- *   many people end up alone (at a cost-0 column), the searches had to undo
- *   them (20 times and 2 times the work).
- * Sparse: every row also owns a private "unmatched" column of cost 0, so the
- *   problem is a rectangular assignment in which every row has a partner.
- *   Only the owner can reach it, so it needs no storage, its potential stays
- *   0, and a row parked there is never touched again. Searches use a binary
- *   heap and touch only what they reach (stamps instead of clearing). */
+ * The dense entry point builds the graph of a matrix's positive entries
+ * and uses the same solver: on pair matrices, where many people stay alone,
+ * that was 2-3 times faster than a dense O(n) scan per search step (the
+ * method of scipy's linear_sum_assignment), because searches then touch few
+ * columns. JV's column reduction and augmenting row reduction are left out
+ * on purpose: measured on pair matrices they made the searches 20 and 2
+ * times longer. */
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "assignment_internal.h"
 
-static inline double clipped_cost(double weight)
-{
-    return weight > 0.0 ? -weight : 0.0;
-}
-
 static int tick(const lm_assign_control *control, size_t done, size_t total, double matched)
 {
     if (control && control->tick && control->tick(control->context, done, total, matched))
         return LM_E_CANCELLED;
-    return LM_OK;
-}
-
-/* ======================================================================== */
-/* Dense                                                                     */
-/* ======================================================================== */
-
-typedef struct dense_solver {
-    size_t rows, cols; /* rows <= cols */
-    const double *weight;
-    double *v, *dist;
-    int32_t *row_of_col, *col_of_row, *pred, *scanned_list;
-    uint8_t *scanned;
-    double matched; /* weight matched so far, for progress reports */
-} dense_solver;
-
-static double dense_cost(const dense_solver *s, int32_t row, int32_t col)
-{
-    return clipped_cost(s->weight[(size_t)row * s->cols + (size_t)col]);
-}
-
-static void dense_assign(dense_solver *s, int32_t row, int32_t col)
-{
-    s->col_of_row[row] = col;
-    s->row_of_col[col] = row;
-}
-
-/* Is (d, free, col) a better search candidate than the current best? Lower
- * distance first, then a free column (the search can stop), then the lower
- * index; callers scan ascending, so the index test is implicit. */
-static inline bool dense_better(double d, bool is_free, double best, bool best_free)
-{
-    return d < best || (d == best && is_free && !best_free);
-}
-
-/* One shortest augmenting path from the free row `start`. */
-static void dense_augment(dense_solver *s, int32_t start)
-{
-    size_t cols = s->cols;
-    const double *row = s->weight + (size_t)start * cols;
-    double best = INFINITY;
-    int32_t best_col = -1;
-    bool best_free = false;
-    /* Labels from the start row with u_start taken as 0: a constant shift of
-     * every first label, which Dijkstra does not mind. */
-    for (size_t j = 0; j < cols; j++) {
-        double d = clipped_cost(row[j]) - s->v[j];
-        s->dist[j] = d;
-        s->pred[j] = start;
-        s->scanned[j] = 0;
-        bool is_free = s->row_of_col[j] < 0;
-        if (best_col < 0 || dense_better(d, is_free, best, best_free)) {
-            best = d;
-            best_col = (int32_t)j;
-            best_free = is_free;
-        }
-    }
-    size_t scanned_count = 0;
-    while (!best_free) {
-        int32_t col = best_col;
-        s->scanned[col] = 1;
-        s->scanned_list[scanned_count++] = col;
-        int32_t i = s->row_of_col[col];
-        const double *ri = s->weight + (size_t)i * cols;
-        /* dist(col) - u_i, where u_i = c(i, col) - v(col) as col is i's */
-        double base = best - (clipped_cost(ri[col]) - s->v[col]);
-        best = INFINITY;
-        best_col = -1;
-        for (size_t j = 0; j < cols; j++) {
-            if (s->scanned[j])
-                continue;
-            double d = base + clipped_cost(ri[j]) - s->v[j];
-            if (d < s->dist[j]) {
-                s->dist[j] = d;
-                s->pred[j] = i;
-            } else {
-                d = s->dist[j];
-            }
-            bool is_free = s->row_of_col[j] < 0;
-            if (best_col < 0 || dense_better(d, is_free, best, best_free)) {
-                best = d;
-                best_col = (int32_t)j;
-                best_free = is_free;
-            }
-        }
-    }
-    for (size_t k = 0; k < scanned_count; k++) {
-        int32_t j = s->scanned_list[k];
-        s->v[j] += s->dist[j] - best;
-    }
-    int32_t col = best_col;
-    for (;;) {
-        int32_t i = s->pred[col];
-        int32_t previous = s->col_of_row[i];
-        if (previous >= 0)
-            s->matched -= -dense_cost(s, i, previous);
-        s->matched += -dense_cost(s, i, col);
-        dense_assign(s, i, col);
-        if (i == start)
-            break;
-        col = previous;
-    }
-}
-
-/* Start: v = 0, each row at its cheapest column when free. Rows that have
- * no edge worth using are left out (match -1). */
-static size_t dense_start(dense_solver *s, int32_t *free_rows)
-{
-    size_t free_count = 0;
-    for (size_t j = 0; j < s->cols; j++)
-        s->v[j] = 0.0;
-    for (size_t i = 0; i < s->rows; i++) {
-        const double *ri = s->weight + i * s->cols;
-        double first = 0.0;
-        int32_t first_col = -1;
-        for (size_t j = 0; j < s->cols; j++) {
-            double c = clipped_cost(ri[j]);
-            if (c < first) {
-                first = c;
-                first_col = (int32_t)j;
-            }
-        }
-        if (first_col < 0)
-            continue;
-        if (s->row_of_col[first_col] < 0)
-            dense_assign(s, (int32_t)i, first_col);
-        else
-            free_rows[free_count++] = (int32_t)i;
-    }
-    return free_count;
-}
-
-static void dense_free(dense_solver *s)
-{
-    lm__free(s->v);
-    lm__free(s->dist);
-    lm__free(s->row_of_col);
-    lm__free(s->col_of_row);
-    lm__free(s->pred);
-    lm__free(s->scanned_list);
-    lm__free(s->scanned);
-}
-
-/* rows <= cols; match has `rows` entries. */
-static int dense_solve(size_t rows, size_t cols, const double *weight,
-                       const lm_assign_control *control, int64_t *match)
-{
-    dense_solver s = {rows, cols, weight, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0.0};
-    int32_t *free_rows = NULL;
-    s.v = lm__malloc(cols * sizeof *s.v);
-    s.dist = lm__malloc(cols * sizeof *s.dist);
-    s.row_of_col = lm__malloc(cols * sizeof *s.row_of_col);
-    s.col_of_row = lm__malloc(rows * sizeof *s.col_of_row);
-    s.pred = lm__malloc(cols * sizeof *s.pred);
-    s.scanned_list = lm__malloc(cols * sizeof *s.scanned_list);
-    s.scanned = lm__malloc(cols);
-    free_rows = lm__malloc(rows * sizeof *free_rows);
-    int status = LM_E_NOMEM;
-    if (!s.v || !s.dist || !s.row_of_col || !s.col_of_row || !s.pred || !s.scanned_list ||
-        !s.scanned || !free_rows)
-        goto done;
-    for (size_t j = 0; j < cols; j++)
-        s.row_of_col[j] = -1;
-    for (size_t i = 0; i < rows; i++)
-        s.col_of_row[i] = -1;
-    size_t free_count = dense_start(&s, free_rows);
-    for (size_t i = 0; i < rows; i++)
-        if (s.col_of_row[i] >= 0)
-            s.matched += -dense_cost(&s, (int32_t)i, s.col_of_row[i]);
-    size_t settled = rows - free_count;
-    status = tick(control, settled, rows, s.matched);
-    for (size_t k = 0; k < free_count && status == LM_OK; k++) {
-        dense_augment(&s, free_rows[k]);
-        status = tick(control, ++settled, rows, s.matched);
-    }
-    if (status == LM_OK)
-        for (size_t i = 0; i < rows; i++) {
-            int32_t col = s.col_of_row[i];
-            match[i] = col >= 0 && weight[i * cols + (size_t)col] > 0.0 ? col : -1;
-        }
-done:
-    dense_free(&s);
-    lm__free(free_rows);
-    return status;
-}
-
-int lm__assign_dense(size_t rows, size_t cols, const double *weight,
-                     const lm_assign_control *control, int64_t *match, double *total)
-{
-    if ((rows && cols && !weight) || (rows && !match))
-        return LM_E_INVALID;
-    if (rows > LM_ASSIGN_MAX_SIDE || cols > LM_ASSIGN_MAX_SIDE ||
-        (cols && rows > SIZE_MAX / sizeof(double) / cols))
-        return LM_E_TOO_LARGE;
-    if (total)
-        *total = 0.0;
-    for (size_t i = 0; i < rows; i++)
-        match[i] = -1;
-    if (rows == 0 || cols == 0)
-        return tick(control, rows, rows, 0.0);
-
-    int status;
-    if (rows <= cols) {
-        status = dense_solve(rows, cols, weight, control, match);
-    } else {
-        /* Searches read rows in memory order, so the longer side must be
-         * the columns: solve the transpose. */
-        double *transposed = lm__malloc(rows * cols * sizeof *transposed);
-        int64_t *match_of_col = lm__malloc(cols * sizeof *match_of_col);
-        status = LM_E_NOMEM;
-        if (transposed && match_of_col) {
-            for (size_t i = 0; i < rows; i++)
-                for (size_t j = 0; j < cols; j++)
-                    transposed[j * rows + i] = weight[i * cols + j];
-            status = dense_solve(cols, rows, transposed, control, match_of_col);
-            if (status == LM_OK)
-                for (size_t j = 0; j < cols; j++)
-                    if (match_of_col[j] >= 0)
-                        match[match_of_col[j]] = (int64_t)j;
-        }
-        lm__free(transposed);
-        lm__free(match_of_col);
-    }
-    if (status != LM_OK) {
-        for (size_t i = 0; i < rows; i++)
-            match[i] = -1;
-        return status;
-    }
-    if (total) {
-        double sum = 0.0;
-        for (size_t i = 0; i < rows; i++)
-            if (match[i] >= 0)
-                sum += weight[i * cols + (size_t)match[i]];
-        *total = sum;
-    }
     return LM_OK;
 }
 
@@ -299,6 +61,7 @@ typedef struct sparse_solver {
     int32_t *scanned_list;
     heap_entry *heap;
     size_t heap_count, heap_capacity;
+    heap_entry bound; /* the best free column labelled in this search */
     uint32_t stamp;
     double matched;
 } sparse_solver;
@@ -312,12 +75,18 @@ static inline bool heap_less(const heap_entry *a, const heap_entry *b)
     return a->col < b->col;
 }
 
+/* Pushes a label unless the search would stop before reaching it: labels
+ * that come after the best free column in heap order are never popped. */
 static int heap_push(sparse_solver *s, double key, uint32_t col, uint32_t rank)
 {
+    heap_entry entry = {key, col, rank};
+    if (!heap_less(&entry, &s->bound))
+        return LM_OK;
+    if (rank == 0)
+        s->bound = entry;
     if (lm__grow((void **)&s->heap, &s->heap_capacity, s->heap_count + 1, sizeof *s->heap) !=
         LM_OK)
         return LM_E_NOMEM;
-    heap_entry entry = {key, col, rank};
     size_t k = s->heap_count++;
     while (k > 0) {
         size_t parent = (k - 1) / 2;
@@ -361,9 +130,9 @@ static int sparse_relax(sparse_solver *s, int32_t row, double base)
         if (!(w > 0.0))
             continue;
         uint32_t j = g->col[e];
-        if (s->scanned[j] == s->stamp)
-            continue;
         double d = base - w - s->v[j];
+        if (d > s->bound.key || s->scanned[j] == s->stamp) /* never popped, or done */
+            continue;
         if (s->labelled[j] == s->stamp && !(d < s->dist[j]))
             continue;
         s->labelled[j] = s->stamp;
@@ -387,6 +156,7 @@ static int sparse_augment(sparse_solver *s, int32_t start)
         s->stamp = 1;
     }
     s->heap_count = 0;
+    s->bound = (heap_entry){INFINITY, UINT32_MAX, 1};
     size_t scanned_count = 0;
     int status = sparse_relax(s, start, 0.0);
     if (status != LM_OK)
@@ -536,5 +306,72 @@ int lm__assign_sparse(const lm_bipartite *graph, const lm_assign_control *contro
 done:
     sparse_free(&s);
     lm__free(free_rows);
+    return status;
+}
+
+/* ======================================================================== */
+/* Dense                                                                     */
+/* ======================================================================== */
+
+int lm__assign_dense(size_t rows, size_t cols, const double *weight,
+                     const lm_assign_control *control, int64_t *match, double *total)
+{
+    if ((rows && cols && !weight) || (rows && !match))
+        return LM_E_INVALID;
+    if (rows > LM_ASSIGN_MAX_SIDE || cols > LM_ASSIGN_MAX_SIDE ||
+        (cols && rows > SIZE_MAX / sizeof(double) / cols))
+        return LM_E_TOO_LARGE;
+    if (total)
+        *total = 0.0;
+    for (size_t i = 0; i < rows; i++)
+        match[i] = -1;
+    /* The longer side becomes the columns: searches start from rows and end
+     * at free columns, which are then many. */
+    bool flip = rows > cols;
+    size_t graph_rows = flip ? cols : rows, graph_cols = flip ? rows : cols;
+    size_t edges = 0;
+    for (size_t k = 0; k < rows * cols; k++)
+        edges += weight[k] > 0.0;
+    size_t *row_start = lm__malloc((graph_rows + 1) * sizeof *row_start);
+    uint32_t *col = lm__malloc((edges ? edges : 1) * sizeof *col);
+    double *edge_weight = lm__malloc((edges ? edges : 1) * sizeof *edge_weight);
+    int64_t *graph_match = lm__malloc((graph_rows ? graph_rows : 1) * sizeof *graph_match);
+    int status = LM_E_NOMEM;
+    if (row_start && col && edge_weight && graph_match) {
+        size_t e = 0;
+        for (size_t i = 0; i < graph_rows; i++) {
+            row_start[i] = e;
+            for (size_t j = 0; j < graph_cols; j++) {
+                double w = flip ? weight[j * cols + i] : weight[i * cols + j];
+                if (w > 0.0) {
+                    col[e] = (uint32_t)j;
+                    edge_weight[e++] = w;
+                }
+            }
+        }
+        row_start[graph_rows] = e;
+        lm_bipartite graph = {graph_rows, graph_cols, row_start, col, edge_weight};
+        status = lm__assign_sparse(&graph, control, graph_match, NULL);
+    }
+    if (status == LM_OK) {
+        for (size_t i = 0; i < graph_rows; i++) {
+            if (graph_match[i] < 0)
+                continue;
+            if (flip)
+                match[graph_match[i]] = (int64_t)i;
+            else
+                match[i] = graph_match[i];
+        }
+        double sum = 0.0;
+        for (size_t i = 0; total && i < rows; i++)
+            if (match[i] >= 0)
+                sum += weight[i * cols + (size_t)match[i]];
+        if (total)
+            *total = sum;
+    }
+    lm__free(row_start);
+    lm__free(col);
+    lm__free(edge_weight);
+    lm__free(graph_match);
     return status;
 }

@@ -7,8 +7,9 @@
  * used. The solvers maximise the sum of the used weights exactly.
  *
  * Both are shortest augmenting path methods with potentials (the
- * augmentation of Jonker and Volgenant), processing rows in index order and breaking ties towards the
- * lowest index, so equal inputs give equal matchings. */
+ * augmentation of Jonker and Volgenant), processing rows in index order and
+ * breaking ties towards the lowest index, so equal inputs give equal
+ * matchings. */
 #ifndef LM_ASSIGNMENT_INTERNAL_H
 #define LM_ASSIGNMENT_INTERNAL_H
 
@@ -45,12 +46,13 @@ typedef struct lm_bipartite {
 
 /* Dense: weight is rows x cols, row-major. Fills match[0..rows) with the
  * column of each row or -1, and *total (may be NULL) with the summed weight
- * of the matched pairs. O(rows * cols) memory beyond the matrix only when
- * rows > cols (the matrix is then transposed once); time O(n^3) worst case. */
+ * of the matched pairs. Solves the graph of the positive entries with the
+ * sparse solver: O(positive entries) memory beyond the matrix. */
 int lm__assign_dense(size_t rows, size_t cols, const double *weight,
                      const lm_assign_control *control, int64_t *match, double *total);
 
-/* Sparse: exact on the given graph; O(rows + cols + edges) memory. */
+/* Sparse: exact on the given graph; O(rows + cols) memory beyond it. A
+ * search is O(E log E) in the worst case, so O(rows E log E) in all. */
 int lm__assign_sparse(const lm_bipartite *graph, const lm_assign_control *control,
                       int64_t *match, double *total);
 

@@ -98,7 +98,7 @@ static void swap_apply(void *context, uint32_t a, uint32_t group_a, uint32_t b,
 
 /* Candidate groups: compatible ones (language, slot, reach), scanned from a
  * per-item offset so different items look at different groups first. */
-#define CANDIDATES_MAX 12
+#define CANDIDATES_MAX 6
 
 static size_t candidates(void *context, uint32_t item, uint32_t *groups, size_t cap)
 {
@@ -224,8 +224,14 @@ static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int p
     lm_search_options options;
     memset(&options, 0, sizeof options);
     options.seed = p->seed ^ ((uint64_t)r * 0x9E3779B97F4A7C15ull) ^ (uint64_t)pass << 48;
-    options.max_rounds = (uint64_t)p->effort;
+    /* effort counts perturbation rounds per ten participants: each round
+     * costs about the size of its change (local descent), so the budget is
+     * linear in the region's size. */
+    options.max_rounds = (uint64_t)p->effort * s->item_count / 200 + 1;
     options.allow_unassigned = true;
+    options.local_descent = true;
+    options.perturb_samples = 4;
+    options.unassigned_sample = 8;
     options.progress = bridge_progress;
     options.progress_user = &bridge;
     options.stop = &j->stop;
@@ -241,7 +247,8 @@ static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int p
     return status;
 }
 
-static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, region_out *out)
+static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, bool venues_full,
+                   region_out *out)
 {
     size_t groups = 0, members = 0, unassigned = 0;
     for (uint32_t g = 0; g < s->group_count; g++)
@@ -282,7 +289,12 @@ static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, 
         if (s->group_of[k] != LM_NO_GROUP)
             continue;
         out->unassigned[out->unassigned_count] = s->items[k].person;
-        out->reasons[out->unassigned_count] = lm__groups_reason(s, k);
+        lm_reason reason = lm__groups_reason(s, k);
+        /* Groups were dissolved for want of a free venue slot: that, not the
+         * search, is what kept these people out. */
+        if (reason == LM_REASON_NOT_PLACED && venues_full)
+            reason = LM_REASON_NO_VENUE;
+        out->reasons[out->unassigned_count] = reason;
         out->unassigned_count++;
     }
     out->total = region_objective(s);
@@ -291,9 +303,19 @@ static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, 
 
 static void dissolve_all(lm_gstate *s)
 {
-    for (uint32_t g = 0; g < s->group_count; g++)
+    for (uint32_t g = 0; g < s->group_count; g++) {
         while (s->size[g] > 0)
             lm__gstate_apply(s, g, s->members[(size_t)g * s->max_size], LM_NONE_ITEM);
+        lm__gstate_release_place(s, g);
+    }
+}
+
+/* Places of groups the search emptied go back to their venues. */
+static void release_empty(lm_gstate *s)
+{
+    for (uint32_t g = 0; g < s->group_count; g++)
+        if (s->size[g] == 0)
+            lm__gstate_release_place(s, g);
 }
 
 /* Construction and search, then again for the leftovers. */
@@ -302,6 +324,7 @@ static int build_once(lm_gstate *s, job *j, size_t r, bool main_thread, lm_rng *
     int status = lm__groups_construct(s, rng, start > 0);
     if (status == LM_OK)
         status = search_region(s, j, r, main_thread, 2 * start);
+    release_empty(s);
     uint32_t before = s->group_count;
     if (status == LM_OK)
         status = lm__groups_construct(s, rng, start > 0);
@@ -310,11 +333,29 @@ static int build_once(lm_gstate *s, job *j, size_t r, bool main_thread, lm_rng *
     return status;
 }
 
+/* Slots and venues of the final groups: with venues, the places the groups
+ * were built on (capacity already holds); groups without one (the exact
+ * path) are matched to (venue, slot) pairs within capacity. */
+static int place_groups(lm_gstate *s, int *slot_of, int *venue_of)
+{
+    release_empty(s);
+    bool all_placed = s->use_venues;
+    for (uint32_t g = 0; g < s->group_count && all_placed; g++)
+        all_placed = s->size[g] == 0 || s->place_venue[g] >= 0;
+    if (!all_placed)
+        return lm__groups_place(s, slot_of, venue_of);
+    for (uint32_t g = 0; g < s->group_count; g++) {
+        slot_of[g] = s->size[g] ? s->place_slot[g] : -1;
+        venue_of[g] = s->size[g] ? s->place_venue[g] : -1;
+    }
+    return LM_OK;
+}
+
 /* Small regions get several independent starts: a greedy start decides
  * which groups can exist at all, and the search cannot open new groups. */
 static int starts_for(const lm_gstate *s, const lm_params *params)
 {
-    if (s->item_count > 64)
+    if (s->item_count > 64 || s->use_venues) /* places are not part of a saved start */
         return 1;
     int64_t starts = params->effort > 0 ? params->effort : 1;
     return starts > 64 ? 64 : (int)starts;
@@ -360,19 +401,22 @@ static int solve_region(job *j, size_t r, bool main_thread)
     if (status == LM_OK) {
         slot_of = lm__malloc((s.group_count ? s.group_count : 1) * sizeof *slot_of);
         venue_of = lm__malloc((s.group_count ? s.group_count : 1) * sizeof *venue_of);
-        status = slot_of && venue_of ? lm__groups_place(&s, slot_of, venue_of) : LM_E_NOMEM;
+        status = slot_of && venue_of ? place_groups(&s, slot_of, venue_of) : LM_E_NOMEM;
     }
+    bool venues_full = false;
     if (status == LM_OK) {
         /* Groups that found no free venue slot dissolve; their members may
          * still fit into placed groups. */
         for (uint32_t g = 0; g < s.group_count; g++)
-            if (s.size[g] > 0 && slot_of[g] < 0)
+            if (s.size[g] > 0 && slot_of[g] < 0) {
+                venues_full = true;
                 while (s.size[g] > 0)
                     lm__gstate_apply(&s, g, s.members[(size_t)g * s.max_size], LM_NONE_ITEM);
+            }
         status = lm__groups_insert(&s, slot_of, venue_of);
     }
     if (status == LM_OK)
-        status = collect(&s, slot_of, venue_of, &j->outs[r]);
+        status = collect(&s, slot_of, venue_of, venues_full, &j->outs[r]);
     lm__free(slot_of);
     lm__free(venue_of);
     lm__gstate_free(&s);

@@ -52,6 +52,46 @@ static void dissolve(lm_gstate *s, uint32_t g)
 {
     while (s->size[g] > 0)
         lm__gstate_apply(s, g, s->members[(size_t)g * s->max_size], LM_NONE_ITEM);
+    lm__gstate_release_place(s, g);
+}
+
+/* With venues: the place with room where the most of the next unassigned
+ * people could join the seed (same language, free then, venue in reach);
+ * false when no place has room. */
+static bool choose_place(lm_gstate *s, uint32_t seed, const uint32_t *order, uint32_t n,
+                         uint32_t start, int *venue, int *slot)
+{
+    const lm_item *it = &s->items[seed];
+    uint32_t sample[SCAN_LIMIT], sampled = 0;
+    for (uint32_t step = 0; step < n && sampled < SCAN_LIMIT; step++) {
+        uint32_t item = order[(start + step) % n];
+        if (item != seed && s->group_of[item] == LM_NO_GROUP &&
+            lm__gstate_pair_compatible(s, seed, item))
+            sample[sampled++] = item;
+    }
+    long best = -1;
+    for (uint32_t v = 0; v < s->venue_count; v++) {
+        if (!(it->venues >> v & 1))
+            continue;
+        for (uint64_t open = s->venue_open[v] & it->slots; open; open &= open - 1) {
+            int t = 0;
+            while (!(open >> t & 1))
+                t++;
+            if (lm__gstate_place_room(s, (int)v, t) == 0)
+                continue;
+            long fits = 0;
+            for (uint32_t k = 0; k < sampled; k++) {
+                const lm_item *other = &s->items[sample[k]];
+                fits += (other->venues >> v & 1) && (other->slots >> t & 1);
+            }
+            if (fits > best) {
+                best = fits;
+                *venue = (int)v;
+                *slot = t;
+            }
+        }
+    }
+    return best + 1 >= (long)s->min_size;
 }
 
 /* A group that meets every hard constraint as it stands. */
@@ -111,6 +151,12 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
         status = lm__gstate_reserve(s, g + 1);
         if (status != LM_OK)
             break;
+        if (s->use_venues) {
+            int venue, slot;
+            if (!choose_place(s, seed, order, n, k + 1, &venue, &slot))
+                continue;
+            lm__gstate_take_place(s, g, venue, slot);
+        }
         lm__gstate_apply(s, g, LM_NONE_ITEM, seed);
         uint32_t have[2] = {0, 0};
         have[scarce] = 1;

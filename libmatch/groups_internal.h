@@ -109,6 +109,12 @@ typedef struct lm_gstate {
     uint32_t *top_topic;      /* [g*LM_THEME_TOP]: topics of the largest sum_x */
     double *top_value;        /* their sums, descending */
     uint64_t *languages, *slots, *reach; /* AND of the members' masks */
+    /* With venues, every group holds a place, a (venue, slot) pair taken
+     * from the venue's capacity when the group is built, and all members
+     * must fit it: so capacity holds throughout the search. */
+    int *place_venue, *place_slot; /* region venue index / slot; -1 none */
+    uint32_t *place_used;          /* by venue * slot_count + slot */
+    uint32_t slot_count;
     double *lat, *lon;        /* mean of located members */
     uint32_t *located;
 } lm_gstate;
@@ -136,6 +142,13 @@ void lm__gstate_apply(lm_gstate *state, uint32_t g, uint32_t out, uint32_t in);
 bool lm__gstate_compatible(const lm_gstate *state, uint32_t item, uint32_t g);
 /* true when items a and b could ever share a group (masks, distance bound). */
 bool lm__gstate_pair_compatible(const lm_gstate *state, uint32_t a, uint32_t b);
+
+/* Gives g the place (venue, slot), taking one unit of its capacity. */
+void lm__gstate_take_place(lm_gstate *state, uint32_t g, int venue, int slot);
+/* Returns g's place to the venue's capacity (g must be empty). */
+void lm__gstate_release_place(lm_gstate *state, uint32_t g);
+/* Free capacity of a place. */
+uint32_t lm__gstate_place_room(const lm_gstate *state, int venue, int slot);
 
 /* Greedy construction: forms groups from unassigned items; with explore,
  * choices are randomised (for restarts). */

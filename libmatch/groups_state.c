@@ -137,10 +137,12 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
     size_t slots = lm_slot_count();
     s->all_slots = slots >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << slots) - 1);
     s->venue_count = s->use_venues ? region->venue_count : 0;
+    s->slot_count = (uint32_t)slots;
     s->venues = region->venues;
     s->item_count = region->count;
 
     s->venue_open = lm__calloc(s->venue_count ? s->venue_count : 1, sizeof *s->venue_open);
+    s->place_used = lm__calloc((size_t)s->venue_count * s->slot_count + 1, sizeof *s->place_used);
     s->items = lm__calloc(region->count ? region->count : 1, sizeof *s->items);
     s->group_of = lm__malloc((region->count ? region->count : 1) * sizeof *s->group_of);
     size_t total = 0;
@@ -149,7 +151,7 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
         total += 2 * (size_t)p->length[0] + p->length[1] + p->length[2];
     }
     s->entries = lm__malloc((total ? total : 1) * sizeof *s->entries);
-    if (!s->venue_open || !s->items || !s->group_of || !s->entries) {
+    if (!s->venue_open || !s->items || !s->group_of || !s->entries || !s->place_used) {
         lm__gstate_free(s);
         return LM_E_NOMEM;
     }
@@ -171,6 +173,9 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
 void lm__gstate_free(lm_gstate *s)
 {
     lm__free(s->venue_open);
+    lm__free(s->place_used);
+    lm__free(s->place_venue);
+    lm__free(s->place_slot);
     lm__free(s->items);
     lm__free(s->entries);
     lm__free(s->group_of);
@@ -229,7 +234,9 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
         grow((void **)&s->slots, n, sizeof *s->slots) ||
         grow((void **)&s->reach, n, sizeof *s->reach) ||
         grow((void **)&s->lat, n, sizeof *s->lat) || grow((void **)&s->lon, n, sizeof *s->lon) ||
-        grow((void **)&s->located, n, sizeof *s->located))
+        grow((void **)&s->located, n, sizeof *s->located) ||
+        grow((void **)&s->place_venue, n, sizeof *s->place_venue) ||
+        grow((void **)&s->place_slot, n, sizeof *s->place_slot))
         return LM_E_NOMEM;
     for (uint32_t g = s->group_capacity; g < capacity; g++) {
         s->size[g] = 0;
@@ -249,6 +256,7 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
         s->reach[g] = ~(uint64_t)0;
         s->lat[g] = s->lon[g] = 0.0;
         s->located[g] = 0;
+        s->place_venue[g] = s->place_slot[g] = -1;
     }
     s->group_capacity = capacity;
     if (groups > s->group_count)
@@ -287,6 +295,8 @@ static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
         return false;
     if (!slots)
         return false;
+    if (s->use_venues && s->place_venue[g] >= 0)
+        return (reach >> s->place_venue[g] & 1) && (slots >> s->place_slot[g] & 1);
     if (s->use_venues) {
         for (uint32_t v = 0; v < s->venue_count; v++)
             if ((reach >> v & 1) && (s->venue_open[v] & slots))
@@ -324,49 +334,63 @@ static bool touches(const lm_item *item, uint32_t topic)
     return false;
 }
 
-static double entry_of(const lm_item *item, uint32_t topic)
-{
-    if (!item)
-        return 0.0;
-    for (uint32_t k = 0; k < item->x.length; k++)
-        if (item->x.entries[k].topic == topic)
-            return item->x.entries[k].value;
-    return 0.0;
-}
-
 /* The theme (largest summed interest) of g after o leaves and n joins: only
  * the topics o and n touch change, and the largest untouched sum is among
- * the kept top values unless they are all touched (then scan all D). */
+ * the kept top values unless they are all touched (then scan all D). A
+ * 64-bit filter of the touched topics makes the common check O(1). */
 static double theme_with(const lm_gstate *s, uint32_t g, const lm_item *o, const lm_item *n)
 {
     const double *sum_x = group_sum(s, g, SUM_X);
     const uint32_t *top = s->top_topic + (size_t)g * LM_THEME_TOP;
     const double *top_value = s->top_value + (size_t)g * LM_THEME_TOP;
+    static const lm_sparse none = {NULL, 0};
+    lm_sparse out = o ? o->x : none, in = n ? n->x : none;
+    uint64_t filter = 0;
+    for (uint32_t e = 0; e < out.length; e++)
+        filter |= (uint64_t)1 << (out.entries[e].topic & 63);
+    for (uint32_t e = 0; e < in.length; e++)
+        filter |= (uint64_t)1 << (in.entries[e].topic & 63);
     double theme = -INFINITY;
     int k = 0;
-    for (; k < LM_THEME_TOP && (size_t)k < s->topics; k++)
-        if (!touches(o, top[k]) && !touches(n, top[k])) {
+    int kept = s->topics < LM_THEME_TOP ? (int)s->topics : LM_THEME_TOP;
+    for (; k < kept; k++) {
+        uint32_t t = top[k];
+        if (!(filter >> (t & 63) & 1) || (!touches(o, t) && !touches(n, t))) {
             theme = top_value[k];
             break;
         }
-    if (k == LM_THEME_TOP && s->topics > LM_THEME_TOP) {
+    }
+    if (k == kept && s->topics > LM_THEME_TOP) {
+        /* every kept topic changes: look at all of them */
+        uint32_t io = 0, ii = 0;
         for (size_t t = 0; t < s->topics; t++) {
-            double value = sum_x[t] - entry_of(o, (uint32_t)t) + entry_of(n, (uint32_t)t);
+            double value = sum_x[t];
+            while (io < out.length && out.entries[io].topic < t)
+                io++;
+            if (io < out.length && out.entries[io].topic == t)
+                value -= out.entries[io].value;
+            while (ii < in.length && in.entries[ii].topic < t)
+                ii++;
+            if (ii < in.length && in.entries[ii].topic == t)
+                value += in.entries[ii].value;
             if (value > theme)
                 theme = value;
         }
         return theme;
     }
-    for (int side = 0; side < 2; side++) {
-        const lm_item *item = side ? n : o;
-        if (!item)
-            continue;
-        for (uint32_t e = 0; e < item->x.length; e++) {
-            uint32_t t = item->x.entries[e].topic;
-            double value = sum_x[t] - entry_of(o, t) + entry_of(n, t);
-            if (value > theme)
-                theme = value;
-        }
+    /* the touched topics, merging the two sorted lists */
+    uint32_t io = 0, ii = 0;
+    while (io < out.length || ii < in.length) {
+        uint32_t to = io < out.length ? out.entries[io].topic : UINT32_MAX;
+        uint32_t ti = ii < in.length ? in.entries[ii].topic : UINT32_MAX;
+        uint32_t t = to < ti ? to : ti;
+        double value = sum_x[t];
+        if (to == t)
+            value -= out.entries[io++].value;
+        if (ti == t)
+            value += in.entries[ii++].value;
+        if (value > theme)
+            theme = value;
     }
     return theme;
 }
@@ -467,6 +491,30 @@ bool lm__gstate_partial_ok(const lm_gstate *s, uint32_t g, uint32_t in)
 double lm__gstate_score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
 {
     return score_with(s, g, out, in);
+}
+
+/* ---- places --------------------------------------------------------------- */
+
+void lm__gstate_take_place(lm_gstate *s, uint32_t g, int venue, int slot)
+{
+    s->place_venue[g] = venue;
+    s->place_slot[g] = slot;
+    s->place_used[(size_t)venue * s->slot_count + (size_t)slot]++;
+}
+
+void lm__gstate_release_place(lm_gstate *s, uint32_t g)
+{
+    if (s->place_venue[g] < 0)
+        return;
+    s->place_used[(size_t)s->place_venue[g] * s->slot_count + (size_t)s->place_slot[g]]--;
+    s->place_venue[g] = s->place_slot[g] = -1;
+}
+
+uint32_t lm__gstate_place_room(const lm_gstate *s, int venue, int slot)
+{
+    unsigned capacity = s->pool->venues[s->venues[venue]].capacity;
+    uint32_t used = s->place_used[(size_t)venue * s->slot_count + (size_t)slot];
+    return used < capacity ? capacity - used : 0;
 }
 
 /* ---- applying -------------------------------------------------------------- */
@@ -579,6 +627,8 @@ bool lm__gstate_compatible(const lm_gstate *s, uint32_t item, uint32_t g)
         return false;
     if (!(it->slots & s->slots[g]))
         return false;
+    if (s->use_venues && s->place_venue[g] >= 0)
+        return (it->venues >> s->place_venue[g] & 1) && (it->slots >> s->place_slot[g] & 1);
     if (s->use_venues)
         return (it->venues & s->reach[g]) != 0;
     if (it->located && s->located[g] &&

@@ -24,6 +24,7 @@ static const char *const group_columns[GROUP_COLUMNS] = {
 typedef struct result_writer {
     lm_result *result;
     const lm_pool *pool;
+    lm_key *key; /* pseudonyms instead of ids when not NULL */
 } result_writer;
 
 static const char *role_name(int role)
@@ -31,8 +32,9 @@ static const char *role_name(int role)
     return role == LM_NEWCOMER ? "newcomer" : "resident";
 }
 
-int lm__result_write_csv(lm_result *result, const lm_pool *pool, FILE *file)
+static int write_csv(lm_result *result, const lm_pool *pool, lm_key *key, FILE *file)
 {
+    char pseudonym[LM_PSEUDONYM_SIZE];
     for (int c = 0; c < GROUP_COLUMNS; c++)
         lm__csv_put_field(file, group_columns[c], c == GROUP_COLUMNS - 1);
     for (size_t g = 0; g < result->group_count; g++) {
@@ -50,7 +52,12 @@ int lm__result_write_csv(lm_result *result, const lm_pool *pool, FILE *file)
             size_t member = result->members[group->first + k];
             const lm_participant *p = &pool->people[member];
             lm__csv_put_field(file, number, false);
-            lm__csv_put_field(file, p->id, false);
+            if (key) {
+                int status = lm_pseudonym(key, p->id, pseudonym, sizeof pseudonym);
+                if (status != LM_OK)
+                    return lm__fail(&result->base, status, "pseudonym: %s", lm_errmsg(key));
+            }
+            lm__csv_put_field(file, key ? pseudonym : p->id, false);
             lm__csv_put_field(file, role_name(p->role), false);
             lm__csv_put_field(file, theme, false);
             lm__csv_put_field(file, slot ? slot : "", false);
@@ -62,13 +69,18 @@ int lm__result_write_csv(lm_result *result, const lm_pool *pool, FILE *file)
     return LM_OK;
 }
 
+int lm__result_write_csv(lm_result *result, const lm_pool *pool, FILE *file)
+{
+    return write_csv(result, pool, NULL, file);
+}
+
 static int write_result(void *context, FILE *file)
 {
     result_writer *w = context;
-    return lm__result_write_csv(w->result, w->pool, file);
+    return write_csv(w->result, w->pool, w->key, file);
 }
 
-int lm_result_save_csv(lm_result *result, const lm_pool *pool, const char *path)
+static int save_csv(lm_result *result, const lm_pool *pool, const char *path, lm_key *key)
 {
     if (!result)
         return LM_E_INVALID;
@@ -87,8 +99,21 @@ int lm_result_save_csv(lm_result *result, const lm_pool *pool, const char *path)
                             "group %zu meets at venue %d, but the pool has only %zu", g + 1,
                             group->venue, pool->venue_count);
     }
-    result_writer w = {result, pool};
+    result_writer w = {result, pool, key};
     return lm__atomic_write(path, write_result, &w, &result->base);
+}
+
+int lm_result_save_csv(lm_result *result, const lm_pool *pool, const char *path)
+{
+    return save_csv(result, pool, path, NULL);
+}
+
+int lm_result_save_csv_pseudonymized(lm_result *result, const lm_pool *pool, const char *path,
+                                     lm_key *key)
+{
+    if (result && !key)
+        return lm__fail(&result->base, LM_E_INVALID, "pseudonyms need a key");
+    return save_csv(result, pool, path, key);
 }
 
 /* ---- reading ------------------------------------------------------------------------ */

@@ -125,7 +125,7 @@ static inline const lm_entry *lm__vec(const lm_participant *p, int v, size_t *le
     for (int k = 0; k < v; k++)
         start += p->length[k];
     *length = p->length[v];
-    return p->entries + start;
+    return p->entries ? p->entries + start : NULL; /* NULL + 0 is undefined */
 }
 
 /* Looks up an id; -1 when absent. */

@@ -4,14 +4,13 @@
  * Matching a pair takes two people out of the unassigned, so with score s
  * the pair is worth w = 2 mu + s against leaving both alone, and the total
  * is sum(w over pairs) - mu * (newcomers + residents). Infeasible pairs are
- * absent edges. Small pools get every pair (a dense matrix, LM_OPTIMAL);
- * large ones a candidate graph (pairs_candidates.c) solved exactly on that
- * graph (LM_OPTIMAL_ON_CANDIDATES). The smaller side are the rows, so the
- * searches of the assignment solver end at free columns. Reported scores
+ * absent edges. Small pools get every feasible pair as an edge (LM_OPTIMAL);
+ * large ones a candidate graph (pairs_candidates.c), and the assignment is
+ * solved exactly on that graph (LM_OPTIMAL_ON_CANDIDATES). The smaller side
+ * are the rows, so the solver's searches end at free columns. Reported scores
  * and placements come from the reference functions lm__group_score() and
  * lm__group_feasible(). Venue capacity is not a pair constraint: buddies
  * meet at a venue, they do not book it. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -154,79 +153,90 @@ typedef struct run {
     size_t *by_role[2];
     size_t role_count[2];
     lm_pair_rules rules;
-    lm_pair_scorer scorer;
-    double *inverse_norm;
+    lm_pair_profiles profiles;
+    size_t workers;
     int64_t *match; /* by row: column or -1 */
     progress_state progress;
 } run;
 
-static int solve_dense(run *r, reasons *why)
+/* Every feasible pair as an edge (the complete graph), DENSE_CHUNK rows per
+ * chunk of parallel work. */
+#define DENSE_CHUNK 32
+
+typedef struct all_pairs_job {
+    run *r;
+    lm_pair_edges *chunks;   /* by chunk */
+    lm_pair_scorer *scorers; /* by worker */
+} all_pairs_job;
+
+static int score_rows(void *context, size_t worker, size_t chunk)
 {
+    all_pairs_job *job = context;
+    const run *r = job->r;
     size_t rows = r->sides.count[0], cols = r->sides.count[1];
+    size_t first = chunk * DENSE_CHUNK;
+    size_t last = first + DENSE_CHUNK < rows ? first + DENSE_CHUNK : rows;
     double bonus = 2.0 * r->params->weights.unassigned;
-    size_t cells = rows * cols;
-    double *weight = lm__malloc((cells ? cells : 1) * sizeof *weight);
-    if (!weight)
-        return LM_E_NOMEM;
-    int status = LM_OK;
-    for (size_t i = 0; i < rows && status == LM_OK; i++) {
+    lm_pair_scorer *scorer = &job->scorers[worker];
+    lm_pair_edges *out = &job->chunks[chunk];
+    for (size_t i = first; i < last; i++) {
         size_t a = r->sides.members[0][i];
-        lm__pair_scorer_load(&r->scorer, a);
-        double *out = weight + i * cols;
+        lm__pair_scorer_load(scorer, a);
+        if (lm__pair_edges_reserve(out, out->count + cols) != LM_OK)
+            return LM_E_NOMEM;
         for (size_t j = 0; j < cols; j++) {
             size_t b = r->sides.members[1][j];
-            out[j] = lm__pair_feasible(&r->rules, a, b)
-                         ? bonus + lm__pair_scorer_score(&r->scorer, b)
-                         : -INFINITY;
+            if (!lm__pair_feasible(&r->rules, a, b))
+                continue;
+            out->row[out->count] = (uint32_t)i;
+            out->col[out->count] = (uint32_t)j;
+            out->weight[out->count++] = bonus + lm__pair_scorer_score(scorer, b);
         }
-        if (report(&r->progress, (double)(i + 1) / (double)rows, 0.0, false))
-            status = LM_E_CANCELLED;
     }
-    r->progress.phase_start = 0.5;
-    if (status == LM_OK && report(&r->progress, 0.0, 0.0, true))
-        status = LM_E_CANCELLED;
-    lm_assign_control control = {solving_progress, &r->progress};
+    if (worker == 0 && building_progress(&job->r->progress, (double)last / (double)rows))
+        return LM_E_CANCELLED;
+    return LM_OK;
+}
+
+static int all_pairs(run *r, lm_pair_edges *edges)
+{
+    size_t rows = r->sides.count[0], chunks = (rows + DENSE_CHUNK - 1) / DENSE_CHUNK;
+    memset(edges, 0, sizeof *edges);
+    all_pairs_job job = {r, lm__calloc(chunks ? chunks : 1, sizeof *job.chunks),
+                         lm__calloc(r->workers, sizeof *job.scorers)};
+    int status = job.chunks && job.scorers ? LM_OK : LM_E_NOMEM;
+    for (size_t w = 0; w < r->workers && status == LM_OK; w++)
+        status = lm__pair_scorer_init(&job.scorers[w], r->pool, &r->params->weights, &r->profiles);
     if (status == LM_OK)
-        status = lm__assign_dense(rows, cols, weight, &control, r->match, NULL);
-    if (status == LM_OK) {
-        uint8_t *col_taken = lm__calloc(cols ? cols : 1, 1);
-        if (!col_taken)
-            status = LM_E_NOMEM;
-        for (size_t i = 0; col_taken && i < rows; i++)
-            if (r->match[i] >= 0)
-                col_taken[r->match[i]] = 1;
-        for (size_t i = 0; col_taken && i < rows; i++)
-            for (size_t j = 0; j < cols; j++)
-                if (weight[i * cols + j] > -INFINITY)
-                    note_feasible(why, r->sides.members[0][i], r->sides.members[1][j],
-                                  r->match[i] < 0, !col_taken[j]);
-        lm__free(col_taken);
-    }
-    lm__free(weight);
+        status = lm__pair_parallel(r->workers, chunks, score_rows, &job);
+    if (status == LM_OK)
+        status = lm__pair_edges_merge(edges, job.chunks, chunks, rows);
+    for (size_t c = 0; job.chunks && c < chunks; c++)
+        lm__pair_edges_free(&job.chunks[c]);
+    for (size_t w = 0; job.scorers && w < r->workers; w++)
+        lm__pair_scorer_free(&job.scorers[w]);
+    lm__free(job.chunks);
+    lm__free(job.scorers);
     return status;
 }
 
-static int solve_sparse(run *r, reasons *why, size_t keep)
+/* Solves the assignment on the graph and notes, for the reasons, who has a
+ * feasible partner and who has one that stayed free. */
+static int solve(run *r, reasons *why, const lm_pair_edges *edges)
 {
     size_t rows = r->sides.count[0], cols = r->sides.count[1];
-    lm_pair_edges edges;
-    int status = lm__pair_candidates(&r->sides, &r->rules, &r->scorer, keep, building_progress,
-                                     &r->progress, &edges);
-    if (status != LM_OK)
-        return status;
     size_t *row_start = lm__calloc(rows + 1, sizeof *row_start);
     uint8_t *col_taken = lm__calloc(cols ? cols : 1, 1);
-    if (!row_start || !col_taken)
-        status = LM_E_NOMEM;
+    int status = row_start && col_taken ? LM_OK : LM_E_NOMEM;
     r->progress.phase_start = 0.5;
     if (status == LM_OK && report(&r->progress, 0.0, 0.0, true))
         status = LM_E_CANCELLED;
     if (status == LM_OK) {
-        for (size_t e = 0; e < edges.count; e++)
-            row_start[edges.row[e] + 1]++;
+        for (size_t e = 0; e < edges->count; e++)
+            row_start[edges->row[e] + 1]++;
         for (size_t i = 0; i < rows; i++)
             row_start[i + 1] += row_start[i];
-        lm_bipartite graph = {rows, cols, row_start, edges.col, edges.weight};
+        lm_bipartite graph = {rows, cols, row_start, edges->col, edges->weight};
         lm_assign_control control = {solving_progress, &r->progress};
         status = lm__assign_sparse(&graph, &control, r->match, NULL);
     }
@@ -234,14 +244,13 @@ static int solve_sparse(run *r, reasons *why, size_t keep)
         for (size_t i = 0; i < rows; i++)
             if (r->match[i] >= 0)
                 col_taken[r->match[i]] = 1;
-        for (size_t e = 0; e < edges.count; e++)
-            note_feasible(why, r->sides.members[0][edges.row[e]],
-                          r->sides.members[1][edges.col[e]], r->match[edges.row[e]] < 0,
-                          !col_taken[edges.col[e]]);
+        for (size_t e = 0; e < edges->count; e++)
+            note_feasible(why, r->sides.members[0][edges->row[e]],
+                          r->sides.members[1][edges->col[e]], r->match[edges->row[e]] < 0,
+                          !col_taken[edges->col[e]]);
     }
     lm__free(row_start);
     lm__free(col_taken);
-    lm__pair_edges_free(&edges);
     return status;
 }
 
@@ -336,9 +345,8 @@ static void run_free(run *r)
 {
     lm__free(r->by_role[0]);
     lm__free(r->by_role[1]);
-    lm__free(r->inverse_norm);
+    lm__pair_profiles_free(&r->profiles);
     lm__free(r->match);
-    lm__pair_scorer_free(&r->scorer);
     lm__pair_rules_free(&r->rules);
 }
 
@@ -346,9 +354,7 @@ static int match_pairs(run *r)
 {
     int status = split_roles(r);
     if (status == LM_OK)
-        status = lm__pair_inverse_norms(r->pool, &r->inverse_norm);
-    if (status == LM_OK)
-        status = lm__pair_scorer_init(&r->scorer, r->pool, &r->params->weights, r->inverse_norm);
+        status = lm__pair_profiles_build(r->pool, &r->profiles);
     if (status == LM_OK)
         status = lm__pair_rules_init(&r->rules, r->pool, r->params);
     size_t rows = r->sides.count[0], cols = r->sides.count[1];
@@ -365,9 +371,16 @@ static int match_pairs(run *r)
 
     size_t keep = (size_t)r->params->candidates;
     bool dense = keep == 0 && (cols == 0 || rows <= DENSE_PAIRS_MAX / cols);
+    lm_pair_edges edges;
+    memset(&edges, 0, sizeof edges);
     if (status == LM_OK)
-        status = dense ? solve_dense(r, &why)
-                       : solve_sparse(r, &why, keep ? keep : DEFAULT_KEEP);
+        status = dense ? all_pairs(r, &edges)
+                       : lm__pair_candidates(&r->sides, &r->rules, &r->profiles,
+                                             &r->params->weights, keep ? keep : DEFAULT_KEEP,
+                                             r->workers, building_progress, &r->progress, &edges);
+    if (status == LM_OK)
+        status = solve(r, &why, &edges);
+    lm__pair_edges_free(&edges);
     if (status == LM_OK) {
         for (int role = 0; role < 2; role++)
             summarise(r->pool, r->by_role[1 - role], r->role_count[1 - role],
@@ -409,6 +422,9 @@ int lm_pairs_match(const lm_pool *pool, const lm_params *params, lm_result *resu
     r.params = &pair_params;
     r.result = result;
     r.progress.params = &pair_params;
+    r.workers = pair_params.threads < 1 ? 1
+                : pair_params.threads > LM_PAIR_MAX_WORKERS ? LM_PAIR_MAX_WORKERS
+                                                             : (size_t)pair_params.threads;
     r.progress.phase_share = 0.5;
     r.progress.base_total = -pair_params.weights.unassigned * (double)pool->count;
     clock_gettime(CLOCK_MONOTONIC, &r.progress.start);

@@ -4,24 +4,29 @@
  * Scoring every newcomer with every resident is quadratic, so each person
  * looks at a few hundred people of the other side, found by blocking:
  *  - place: only grid cells within twice their travel distance (a partner
- *    farther than the sum of both distances can never meet them; a partner
- *    with a longer distance finds them from the other side), plus people
- *    without a location;
- *  - interests: people whose strongest interest is one of theirs (theme and
- *    shared interests);
- *  - exchange: people who want what they offer, and who offer what they want;
- *  - a rotating sample of everybody in reach, so nobody is left without
- *    candidates.
- * Each source is a window of an index list; the window starts at a position
- * hashed from the person, so popular people are not everybody's candidates.
- * Candidates are checked against language and slot masks, scored, and the
- * `keep` best feasible ones kept; the graph is the union of both sides'
- * choices. Everything is deterministic.
+ *    farther than the sum of both distances can never meet them; one with a
+ *    longer distance finds them from the other side), plus people without a
+ *    location;
+ *  - interests (theme, shared): people whose strongest interest is one of
+ *    theirs, and people whose two strongest interests are two of theirs;
+ *  - exchange (it needs help both ways): people who want what they offer and
+ *    offer what they want, plus each half alone;
+ *  - co-hosts: willing hosts with the same strongest interest, for hosts;
+ *  - a rotating sample of everybody in reach, longer for people who found
+ *    fewer than `keep` feasible partners, so nobody is left without.
+ * Each source is a window of an index list, starting at a position hashed
+ * from the person, so popular people are not everybody's candidates. The
+ * sources were chosen by measuring the gap to the dense optimum on generated
+ * cities (docs/benchmarks_pairs.md). Candidates pass the language and slot
+ * masks, are scored, and the `keep` best feasible ones are kept; the graph
+ * is the union of both sides' choices.
  *
- * The index of a side is one list per key (primary interest topic t, offers
- * t, wants t, everybody), each sorted by grid cell; cells sort by column then
- * row, so the cells of one grid column in reach are one contiguous run. */
+ * The index of a side is one list per key, each sorted by grid cell; cells
+ * sort by column then row, so the cells of one grid column in reach are one
+ * contiguous run. Pair keys (two topics) are hashed into a fixed number of
+ * buckets; a collision only adds candidates. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,27 +34,43 @@
 #include "pairs_internal.h"
 
 #define KM_PER_DEGREE 111.19508 /* 6371.0088 km * pi / 180 */
-#define TOP_TOPICS 3            /* strongest interests looked up */
-#define WINDOW_INTEREST 32
-#define EXCHANGE_TOPICS 4       /* offers and wants looked up, each */
-#define WINDOW_EXCHANGE 16
-#define WINDOW_SAMPLE 48
+#define COMBO_BUCKETS 16384
 #define MAX_CELL_SPAN 64        /* grid columns in reach before "everywhere" */
 #define CELL_OFFSET 1073741824  /* keeps cell coordinates positive */
 #define NOWHERE UINT64_MAX      /* the cell of people without a location */
+#define CHUNK 256               /* scanners per unit of parallel work */
+
+/* Topics looked up per source, and the window taken from each list. */
+#define INTEREST_TOPICS 3
+#define WINDOW_PRIMARY 32
+#define WINDOW_TWO_INTERESTS 32
+#define WINDOW_HOST 16
+#define EXCHANGE_TOPICS 4
+#define WINDOW_HALF_EXCHANGE 8
+#define SWAP_TOPICS 3
+#define WINDOW_SWAP 16
+#define WINDOW_SAMPLE 16
+#define WINDOW_FILL 512 /* more of the sample for who has too few partners */
+#define MAX_TOPICS_LOOKED_UP 4
+/* Candidates are shortlisted by score alone (SHORTLIST * keep of them) and
+ * only the shortlist is checked for distance, best first: most
+ * candidates are then never measured. */
+#define SHORTLIST 2
+
+enum combo { COMBO_INTERESTS = 1, COMBO_SWAP = 2, COMBO_HOST = 3 };
 
 typedef struct index_entry {
-    uint32_t cell;   /* rank of the cell among the side's distinct cells */
-    uint32_t member; /* position in the side */
+    uint32_t cell;        /* rank of the cell among the side's distinct cells */
+    uint32_t member;      /* position in the side */
+    uint32_t participant; /* pool index, here to save a memory access */
 } index_entry;
 
 typedef struct side_index {
-    size_t topics;       /* keys: primary 0..D-1, offers D.., wants 2D.., all 3D */
-    size_t *key_start;   /* 3D + 2 */
+    size_t topics;     /* keys: primary t, offers D+t, wants 2D+t, all 3D, combos */
+    size_t *key_start; /* keys + 1 */
     index_entry *entries;
-    uint64_t *cells;     /* distinct cells, ascending */
+    uint64_t *cells;   /* distinct cells, ascending */
     size_t cell_count;
-    uint32_t *stamp;     /* by member: the last scanner that saw them */
 } side_index;
 
 typedef struct grid {
@@ -67,16 +88,33 @@ typedef struct kept {
     size_t participant;
 } kept;
 
+/* Everything one worker thread needs. */
 typedef struct scanner {
+    lm_pair_scorer scorer;
+    kept *heap;         /* the best by score, up to SHORTLIST * keep, worst on top */
+    size_t heap_count;
+    kept *chosen;       /* the best feasible ones, up to keep */
+    size_t chosen_count;
+    uint32_t *stamp[2]; /* by side and member: the last scanner that saw them */
+    range ranges[MAX_CELL_SPAN + 2];
+    index_entry window[WINDOW_FILL]; /* the candidates of one window */
+} scanner;
+
+typedef struct job {
     const lm_pair_sides *sides;
     const lm_pair_rules *rules;
-    lm_pair_scorer scorer;
-    grid grid;
+    const lm_pair_profiles *profiles;
+    lm_weights weights;
     size_t keep;
-    kept *heap;
-    size_t heap_count;
-    range ranges[MAX_CELL_SPAN + 2];
-} scanner;
+    grid grid;
+    side_index index[2];
+    scanner *scanners;     /* by worker */
+    lm_pair_edges *chunks; /* by chunk */
+    size_t total;          /* scanners: both sides */
+    atomic_size_t done;
+    lm_pair_progress_fn progress;
+    void *context;
+} job;
 
 static uint64_t mix(uint64_t z)
 {
@@ -85,6 +123,37 @@ static uint64_t mix(uint64_t z)
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
 }
+
+static size_t combo_key(size_t topics, enum combo kind, uint32_t first, uint32_t second)
+{
+    uint64_t code = (uint64_t)kind << 60 | (uint64_t)first << 30 | second;
+    return 3 * topics + 1 + (size_t)(mix(code) % COMBO_BUCKETS);
+}
+
+/* The strongest `limit` entries of a vector, by level then topic. */
+static size_t strongest(const lm_participant *p, int vector, size_t limit, uint32_t *topics)
+{
+    size_t length, count = 0;
+    const lm_entry *e = lm__vec(p, vector, &length);
+    double levels[MAX_TOPICS_LOOKED_UP];
+    for (size_t k = 0; k < length; k++) {
+        size_t at = count < limit ? count++ : limit;
+        while (at > 0 && levels[at - 1] < e[k].value) {
+            if (at < limit) {
+                levels[at] = levels[at - 1];
+                topics[at] = topics[at - 1];
+            }
+            at--;
+        }
+        if (at < limit) {
+            levels[at] = e[k].value;
+            topics[at] = e[k].topic;
+        }
+    }
+    return count;
+}
+
+/* ---- the index --------------------------------------------------------------- */
 
 static void cell_xy(const grid *g, const lm_participant *p, int64_t *cx, int64_t *cy)
 {
@@ -106,19 +175,51 @@ static uint64_t cell_of(const grid *g, const lm_participant *p)
     return cell_key(cx, cy);
 }
 
-/* The strongest interest (lowest topic on ties); -1 for none. */
-static long primary_topic(const lm_participant *p)
+typedef void (*key_fn)(void *context, size_t key);
+
+/* Calls add() for every list a member belongs to. */
+static void member_keys(size_t topics, const lm_participant *p, key_fn add, void *context)
 {
+    uint32_t top[MAX_TOPICS_LOOKED_UP];
+    size_t n = strongest(p, LM_INTERESTS, 2, top);
+    if (n >= 1)
+        add(context, top[0]);
+    if (n == 2)
+        add(context, combo_key(topics, COMBO_INTERESTS, top[0] < top[1] ? top[0] : top[1],
+                               top[0] < top[1] ? top[1] : top[0]));
+    if (n >= 1 && p->host)
+        add(context, combo_key(topics, COMBO_HOST, top[0], 0));
     size_t length;
-    const lm_entry *x = lm__vec(p, LM_INTERESTS, &length);
-    long best = -1;
-    double level = 0.0;
+    const lm_entry *e = lm__vec(p, LM_OFFERS, &length);
     for (size_t k = 0; k < length; k++)
-        if (x[k].value > level) {
-            level = x[k].value;
-            best = (long)x[k].topic;
-        }
-    return best;
+        add(context, topics + e[k].topic);
+    e = lm__vec(p, LM_WANTS, &length);
+    for (size_t k = 0; k < length; k++)
+        add(context, 2 * topics + e[k].topic);
+    uint32_t wants[MAX_TOPICS_LOOKED_UP], offers[MAX_TOPICS_LOOKED_UP];
+    size_t want_count = strongest(p, LM_WANTS, SWAP_TOPICS, wants);
+    size_t offer_count = strongest(p, LM_OFFERS, SWAP_TOPICS, offers);
+    for (size_t i = 0; i < want_count; i++)
+        for (size_t j = 0; j < offer_count; j++)
+            add(context, combo_key(topics, COMBO_SWAP, wants[i], offers[j]));
+    add(context, 3 * topics);
+}
+
+typedef struct key_fill {
+    size_t *next;
+    index_entry *entries;
+    index_entry entry;
+} key_fill;
+
+static void count_key(void *context, size_t key)
+{
+    ((key_fill *)context)->next[key + 1]++;
+}
+
+static void put_key(void *context, size_t key)
+{
+    key_fill *f = context;
+    f->entries[f->next[key]++] = f->entry;
 }
 
 typedef struct cell_order {
@@ -139,39 +240,23 @@ static void index_free(side_index *ix)
     lm__free(ix->key_start);
     lm__free(ix->entries);
     lm__free(ix->cells);
-    lm__free(ix->stamp);
     memset(ix, 0, sizeof *ix);
 }
-
-/* Calls add(key) for each key a member is listed under. */
-#define FOR_EACH_KEY(p, topics, add)                                                   \
-    do {                                                                               \
-        long primary_ = primary_topic(p);                                              \
-        if (primary_ >= 0)                                                             \
-            add((size_t)primary_);                                                     \
-        size_t length_;                                                                \
-        const lm_entry *e_ = lm__vec(p, LM_OFFERS, &length_);                          \
-        for (size_t k_ = 0; k_ < length_; k_++)                                        \
-            add((topics) + e_[k_].topic);                                              \
-        e_ = lm__vec(p, LM_WANTS, &length_);                                           \
-        for (size_t k_ = 0; k_ < length_; k_++)                                        \
-            add(2 * (topics) + e_[k_].topic);                                          \
-        add(3 * (topics));                                                             \
-    } while (0)
 
 static int index_build(side_index *ix, const lm_pool *pool, const size_t *members,
                        size_t count, const grid *g)
 {
     memset(ix, 0, sizeof *ix);
-    size_t d = pool->taxonomy->topic_count, keys = 3 * d + 1;
+    size_t d = pool->taxonomy->topic_count, keys = 3 * d + 1 + COMBO_BUCKETS;
     ix->topics = d;
-    cell_order *order = lm__malloc((count ? count : 1) * sizeof *order);
+    size_t n = count ? count : 1;
+    cell_order *order = lm__malloc(n * sizeof *order);
+    uint32_t *cell_rank = lm__malloc(n * sizeof *cell_rank);
+    size_t *fill = lm__malloc(keys * sizeof *fill);
     ix->key_start = lm__calloc(keys + 1, sizeof *ix->key_start);
-    ix->cells = lm__malloc((count ? count : 1) * sizeof *ix->cells);
-    ix->stamp = lm__calloc(count ? count : 1, sizeof *ix->stamp);
-    uint32_t *cell_rank = lm__malloc((count ? count : 1) * sizeof *cell_rank);
+    ix->cells = lm__malloc(n * sizeof *ix->cells);
     int status = LM_E_NOMEM;
-    if (!order || !ix->key_start || !ix->cells || !ix->stamp || !cell_rank)
+    if (!order || !cell_rank || !fill || !ix->key_start || !ix->cells)
         goto done;
     for (size_t m = 0; m < count; m++)
         order[m] = (cell_order){cell_of(g, &pool->people[members[m]]), (uint32_t)m};
@@ -181,33 +266,28 @@ static int index_build(side_index *ix, const lm_pool *pool, const size_t *member
             ix->cells[ix->cell_count++] = order[k].cell;
         cell_rank[order[k].member] = (uint32_t)(ix->cell_count - 1);
     }
-    size_t *next = ix->key_start;
-#define COUNT_KEY(key) (next[(key) + 1]++)
+    key_fill f = {ix->key_start, NULL, {0, 0, 0}};
     for (size_t m = 0; m < count; m++)
-        FOR_EACH_KEY(&pool->people[members[m]], d, COUNT_KEY);
-#undef COUNT_KEY
+        member_keys(d, &pool->people[members[m]], count_key, &f);
     for (size_t key = 0; key < keys; key++)
-        next[key + 1] += next[key];
-    ix->entries = lm__malloc((next[keys] ? next[keys] : 1) * sizeof *ix->entries);
-    size_t *fill = lm__malloc(keys * sizeof *fill);
-    if (!ix->entries || !fill) {
-        lm__free(fill);
+        ix->key_start[key + 1] += ix->key_start[key];
+    size_t total = ix->key_start[keys];
+    ix->entries = lm__malloc((total ? total : 1) * sizeof *ix->entries);
+    if (!ix->entries)
         goto done;
-    }
-    memcpy(fill, next, keys * sizeof *fill);
-    /* members in cell order, so every key's list is sorted by cell */
+    memcpy(fill, ix->key_start, keys * sizeof *fill);
+    f = (key_fill){fill, ix->entries, {0, 0, 0}};
+    /* members in cell order, so every list is sorted by cell */
     for (size_t k = 0; k < count; k++) {
         uint32_t m = order[k].member;
-        index_entry entry = {cell_rank[m], m};
-#define PUT_KEY(key) (ix->entries[fill[(key)]++] = entry)
-        FOR_EACH_KEY(&pool->people[members[m]], d, PUT_KEY);
-#undef PUT_KEY
+        f.entry = (index_entry){cell_rank[m], m, (uint32_t)members[m]};
+        member_keys(d, &pool->people[members[m]], put_key, &f);
     }
-    lm__free(fill);
     status = LM_OK;
 done:
     lm__free(order);
     lm__free(cell_rank);
+    lm__free(fill);
     if (status != LM_OK)
         index_free(ix);
     return status;
@@ -239,46 +319,48 @@ static size_t lower_distinct(const side_index *ix, uint64_t cell)
     return lo;
 }
 
-/* The runs of cell ranks in reach of p: one per grid column, plus people
- * without a location. Returns the number of runs as [first, last) rank
- * pairs in runs; 0 runs and *everywhere set when p reaches everybody. */
-static size_t reach_runs(const scanner *s, const side_index *ix, const lm_participant *p,
-                         uint32_t runs[][2], bool *everywhere)
+/* ---- scanning ------------------------------------------------------------------ */
+
+/* Where p can look: runs [first, last) of cell ranks, one per grid column
+ * in reach plus people without a location; *everywhere when p reaches
+ * everybody (no location, or a reach too wide for the grid). */
+typedef struct reach {
+    uint32_t runs[MAX_CELL_SPAN + 1][2];
+    size_t run_count;
+    bool everywhere;
+} reach;
+
+static void reach_of(const job *j, const side_index *ix, const lm_participant *p, reach *r)
 {
-    *everywhere = false;
-    if (!p->has_location) {
-        *everywhere = true;
-        return 0;
-    }
-    double reach_km = 2.0 * lm__max_km(p, s->rules->params) * 1.05;
-    double x = p->lon * s->grid.cos_lat * KM_PER_DEGREE, y = p->lat * KM_PER_DEGREE;
-    double cell = s->grid.cell_km;
+    r->run_count = 0;
+    r->everywhere = !p->has_location;
+    if (r->everywhere)
+        return;
+    double reach_km = 2.0 * lm__max_km(p, j->rules->params) * 1.05;
+    double x = p->lon * j->grid.cos_lat * KM_PER_DEGREE, y = p->lat * KM_PER_DEGREE;
+    double cell = j->grid.cell_km;
     double x_lo = floor((x - reach_km) / cell), x_hi = floor((x + reach_km) / cell);
     double y_lo = floor((y - reach_km) / cell), y_hi = floor((y + reach_km) / cell);
     if (!(x_hi - x_lo < MAX_CELL_SPAN) || !(y_lo > -(double)CELL_OFFSET) ||
         !(y_hi < (double)CELL_OFFSET)) {
-        *everywhere = true;
-        return 0;
+        r->everywhere = true;
+        return;
     }
-    size_t count = 0;
     for (int64_t cx = (int64_t)x_lo; cx <= (int64_t)x_hi; cx++) {
         size_t first = lower_distinct(ix, cell_key(cx, (int64_t)y_lo));
         size_t last = lower_distinct(ix, cell_key(cx, (int64_t)y_hi) + 1);
         if (first < last) {
-            runs[count][0] = (uint32_t)first;
-            runs[count][1] = (uint32_t)last;
-            count++;
+            r->runs[r->run_count][0] = (uint32_t)first;
+            r->runs[r->run_count][1] = (uint32_t)last;
+            r->run_count++;
         }
     }
     if (ix->cell_count && ix->cells[ix->cell_count - 1] == NOWHERE) {
-        runs[count][0] = (uint32_t)(ix->cell_count - 1);
-        runs[count][1] = (uint32_t)ix->cell_count;
-        count++;
+        r->runs[r->run_count][0] = (uint32_t)(ix->cell_count - 1);
+        r->runs[r->run_count][1] = (uint32_t)ix->cell_count;
+        r->run_count++;
     }
-    return count;
 }
-
-/* ---- keeping the best -------------------------------------------------------- */
 
 static bool worse(const kept *a, const kept *b)
 {
@@ -287,85 +369,126 @@ static bool worse(const kept *a, const kept *b)
     return a->participant > b->participant;
 }
 
-static void heap_sift_down(kept *heap, size_t n, size_t k)
+static void heap_swap(kept *heap, size_t a, size_t b)
 {
-    for (;;) {
-        size_t child = 2 * k + 1;
-        if (child >= n)
-            return;
-        if (child + 1 < n && worse(&heap[child + 1], &heap[child]))
-            child++;
-        if (!worse(&heap[child], &heap[k]))
-            return;
-        kept t = heap[k];
-        heap[k] = heap[child];
-        heap[child] = t;
-        k = child;
-    }
+    kept t = heap[a];
+    heap[a] = heap[b];
+    heap[b] = t;
 }
 
-static void heap_offer(scanner *s, const kept *candidate)
+/* The heap keeps the `capacity` best with the worst on top. */
+static void heap_offer(scanner *s, size_t capacity, const kept *candidate)
 {
-    if (s->heap_count < s->keep) {
+    kept *heap = s->heap;
+    if (s->heap_count < capacity) {
         size_t k = s->heap_count++;
-        s->heap[k] = *candidate;
-        while (k > 0 && worse(&s->heap[k], &s->heap[(k - 1) / 2])) {
-            kept t = s->heap[k];
-            s->heap[k] = s->heap[(k - 1) / 2];
-            s->heap[(k - 1) / 2] = t;
+        heap[k] = *candidate;
+        while (k > 0 && worse(&heap[k], &heap[(k - 1) / 2])) {
+            heap_swap(heap, k, (k - 1) / 2);
             k = (k - 1) / 2;
         }
         return;
     }
-    s->heap[0] = *candidate;
-    heap_sift_down(s->heap, s->heap_count, 0);
+    heap[0] = *candidate;
+    for (size_t k = 0;;) {
+        size_t child = 2 * k + 1;
+        if (child >= s->heap_count)
+            return;
+        if (child + 1 < s->heap_count && worse(&heap[child + 1], &heap[child]))
+            child++;
+        if (!worse(&heap[child], &heap[k]))
+            return;
+        heap_swap(heap, k, child);
+        k = child;
+    }
 }
 
-static bool admissible(const scanner *s, double score, size_t participant)
+typedef struct scan {
+    const job *j;
+    scanner *s;
+    const side_index *ix;
+    const reach *reach;
+    size_t a;       /* the scanning participant */
+    int side_b;
+    uint32_t stamp;
+} scan;
+
+/* Scores the window's candidates in three passes so that the memory
+ * accesses of many candidates overlap (the work is bound by them): first
+ * the masks and profiles are fetched, then the vectors of those that pass,
+ * then the scores are computed. */
+static void consider_window(const scan *c, size_t count)
 {
-    if (s->heap_count < s->keep)
-        return true;
-    kept probe = {score, 0, participant};
-    return worse(&s->heap[0], &probe);
+    scanner *s = c->s;
+    const lm_pair_rules *rules = c->j->rules;
+    const lm_pair_profiles *profiles = c->j->profiles;
+    index_entry *window = s->window;
+    for (size_t k = 0; k < count; k++) {
+        __builtin_prefetch(&rules->masks[window[k].participant]);
+        __builtin_prefetch(&profiles->people[window[k].participant]);
+    }
+    size_t kept_count = 0;
+    for (size_t k = 0; k < count; k++) {
+        uint32_t b = window[k].participant;
+        if (!lm__pair_masks_ok(rules, c->a, b))
+            continue;
+        const lm_pair_value *values = profiles->values + profiles->people[b].start;
+        __builtin_prefetch(values);
+        __builtin_prefetch(values + 4);
+        window[kept_count++] = window[k];
+    }
+    size_t capacity = SHORTLIST * c->j->keep;
+    for (size_t k = 0; k < kept_count; k++) {
+        kept candidate = {lm__pair_scorer_score(&s->scorer, window[k].participant),
+                          window[k].member, window[k].participant};
+        if (s->heap_count < capacity || worse(&s->heap[0], &candidate))
+            heap_offer(s, capacity, &candidate);
+    }
 }
 
-/* ---- scanning ------------------------------------------------------------------ */
-
-static void consider(scanner *s, side_index *ix, size_t a, uint32_t member, int side_b,
-                     uint32_t stamp)
+/* Moves the shortlist, best first, into the chosen ones while they are
+ * feasible and fewer than keep; empties the shortlist. */
+static void choose(const scan *c)
 {
-    if (ix->stamp[member] == stamp)
-        return;
-    ix->stamp[member] = stamp;
-    size_t b = s->sides->members[side_b][member];
-    if (!lm__pair_masks_ok(s->rules, a, b))
-        return;
-    double score = lm__pair_scorer_score(&s->scorer, b);
-    if (!admissible(s, score, b) || !lm__pair_feasible(s->rules, a, b))
-        return;
-    kept candidate = {score, member, b};
-    heap_offer(s, &candidate);
+    scanner *s = c->s;
+    kept *heap = s->heap;
+    size_t n = s->heap_count;
+    for (size_t k = 1; k < n; k++) { /* insertion sort, best first: n is small */
+        kept item = heap[k];
+        size_t at = k;
+        while (at > 0 && worse(&heap[at - 1], &item)) {
+            heap[at] = heap[at - 1];
+            at--;
+        }
+        heap[at] = item;
+    }
+    for (size_t k = 0; k < n && s->chosen_count < c->j->keep; k++)
+        if (lm__pair_feasible(c->j->rules, c->a, heap[k].participant))
+            s->chosen[s->chosen_count++] = heap[k];
+    s->heap_count = 0;
 }
 
-/* A window of `width` entries of key's list restricted to the runs,
- * starting at a position hashed from (a, key). */
-static void scan_key(scanner *s, side_index *ix, size_t a, size_t key, uint32_t runs[][2],
-                     size_t run_count, bool everywhere, size_t width, int side_b,
-                     uint32_t stamp)
+/* A window of `width` entries of key's list within reach, starting at a
+ * position hashed from (a, key); people seen before by this scanner are
+ * skipped. */
+static void scan_key(const scan *c, size_t key, size_t width)
 {
+    const side_index *ix = c->ix;
+    scanner *s = c->s;
+    range *ranges = s->ranges;
     size_t lo = ix->key_start[key], hi = ix->key_start[key + 1];
     if (lo == hi)
         return;
     size_t count = 0, total = 0;
-    if (everywhere) {
-        s->ranges[count++] = (range){lo, hi - lo};
+    if (c->reach->everywhere) {
+        ranges[count++] = (range){lo, hi - lo};
         total = hi - lo;
     } else {
-        for (size_t r = 0; r < run_count; r++) {
-            size_t first = lower_cell(ix->entries, lo, hi, runs[r][0]);
-            size_t last = lower_cell(ix->entries, first, hi, runs[r][1]);
+        for (size_t r = 0; r < c->reach->run_count; r++) {
+            size_t first = lower_cell(ix->entries, lo, hi, c->reach->runs[r][0]);
+            size_t last = lower_cell(ix->entries, first, hi, c->reach->runs[r][1]);
             if (first < last) {
-                s->ranges[count++] = (range){first, last - first};
+                ranges[count++] = (range){first, last - first};
                 total += last - first;
             }
         }
@@ -373,156 +496,100 @@ static void scan_key(scanner *s, side_index *ix, size_t a, size_t key, uint32_t 
     if (total == 0)
         return;
     size_t take = width < total ? width : total;
-    size_t offset = total > width ? (size_t)(mix((uint64_t)a * 0x100000001b3ull ^ key) % total)
-                                  : 0;
-    size_t r = 0;
-    while (offset >= s->ranges[r].length)
-        offset -= s->ranges[r++].length;
+    size_t offset = total > width ? (size_t)(mix((uint64_t)c->a << 32 ^ key) % total) : 0;
+    size_t r = 0, found = 0;
+    while (offset >= ranges[r].length)
+        offset -= ranges[r++].length;
+    uint32_t *stamp = s->stamp[c->side_b];
     for (size_t taken = 0; taken < take; taken++) {
-        consider(s, ix, a, ix->entries[s->ranges[r].start + offset].member, side_b, stamp);
-        if (++offset == s->ranges[r].length) {
+        const index_entry *e = &ix->entries[ranges[r].start + offset];
+        if (stamp[e->member] != c->stamp) {
+            stamp[e->member] = c->stamp;
+            s->window[found++] = *e;
+        }
+        if (++offset == ranges[r].length) {
             offset = 0;
             r = (r + 1) % count;
         }
     }
+    consider_window(c, found);
 }
 
-/* The strongest `limit` entries of a vector, by level then topic. */
-static size_t strongest(const lm_participant *p, int vector, size_t limit, uint32_t *topics)
+static void scan_person(const job *j, scanner *s, int side_a, size_t position, uint32_t stamp)
 {
-    size_t length, count = 0;
-    const lm_entry *e = lm__vec(p, vector, &length);
-    double levels[TOP_TOPICS > EXCHANGE_TOPICS ? TOP_TOPICS : EXCHANGE_TOPICS];
-    for (size_t k = 0; k < length; k++) {
-        size_t at = count < limit ? count++ : limit;
-        while (at > 0 && levels[at - 1] < e[k].value) {
-            if (at < limit) {
-                levels[at] = levels[at - 1];
-                topics[at] = topics[at - 1];
-            }
-            at--;
-        }
-        if (at < limit) {
-            levels[at] = e[k].value;
-            topics[at] = e[k].topic;
-        }
-    }
-    return count;
-}
-
-static void scan_person(scanner *s, side_index *ix, int side_a, size_t position,
-                        uint32_t stamp)
-{
-    size_t a = s->sides->members[side_a][position];
-    const lm_participant *p = &s->rules->pool->people[a];
-    uint32_t runs[MAX_CELL_SPAN + 1][2];
-    bool everywhere;
-    size_t run_count = reach_runs(s, ix, p, runs, &everywhere);
-    int side_b = 1 - side_a;
+    size_t a = j->sides->members[side_a][position];
+    const lm_participant *p = &j->rules->pool->people[a];
+    const side_index *ix = &j->index[1 - side_a];
+    reach r;
+    reach_of(j, ix, p, &r);
+    scan c = {j, s, ix, &r, a, 1 - side_a, stamp};
     size_t d = ix->topics;
-    uint32_t topics[TOP_TOPICS > EXCHANGE_TOPICS ? TOP_TOPICS : EXCHANGE_TOPICS];
     lm__pair_scorer_load(&s->scorer, a);
     s->heap_count = 0;
+    s->chosen_count = 0;
 
-    size_t n = strongest(p, LM_INTERESTS, TOP_TOPICS, topics);
+    uint32_t interests[MAX_TOPICS_LOOKED_UP], offers[MAX_TOPICS_LOOKED_UP],
+        wants[MAX_TOPICS_LOOKED_UP];
+    size_t n = strongest(p, LM_INTERESTS, INTEREST_TOPICS, interests);
     for (size_t k = 0; k < n; k++)
-        scan_key(s, ix, a, topics[k], runs, run_count, everywhere, WINDOW_INTEREST, side_b,
-                 stamp);
-    n = strongest(p, LM_OFFERS, EXCHANGE_TOPICS, topics);
-    for (size_t k = 0; k < n; k++) /* partners who want what p offers */
-        scan_key(s, ix, a, 2 * d + topics[k], runs, run_count, everywhere, WINDOW_EXCHANGE,
-                 side_b, stamp);
-    n = strongest(p, LM_WANTS, EXCHANGE_TOPICS, topics);
-    for (size_t k = 0; k < n; k++) /* partners who offer what p wants */
-        scan_key(s, ix, a, d + topics[k], runs, run_count, everywhere, WINDOW_EXCHANGE,
-                 side_b, stamp);
-    scan_key(s, ix, a, 3 * d, runs, run_count, everywhere, WINDOW_SAMPLE, side_b, stamp);
+        scan_key(&c, interests[k], WINDOW_PRIMARY);
+    for (size_t k = 0; k < n; k++)
+        for (size_t l = k + 1; l < n; l++)
+            scan_key(&c,
+                     combo_key(d, COMBO_INTERESTS,
+                               interests[k] < interests[l] ? interests[k] : interests[l],
+                               interests[k] < interests[l] ? interests[l] : interests[k]),
+                     WINDOW_TWO_INTERESTS);
+    for (size_t k = 0; p->host && k < n; k++)
+        scan_key(&c, combo_key(d, COMBO_HOST, interests[k], 0), WINDOW_HOST);
+
+    size_t offer_count = strongest(p, LM_OFFERS, SWAP_TOPICS, offers);
+    size_t want_count = strongest(p, LM_WANTS, SWAP_TOPICS, wants);
+    for (size_t k = 0; k < offer_count; k++) /* partners who want o and offer w */
+        for (size_t l = 0; l < want_count; l++)
+            scan_key(&c, combo_key(d, COMBO_SWAP, offers[k], wants[l]), WINDOW_SWAP);
+    offer_count = strongest(p, LM_OFFERS, EXCHANGE_TOPICS, offers);
+    for (size_t k = 0; k < offer_count; k++) /* partners who want what p offers */
+        scan_key(&c, 2 * d + offers[k], WINDOW_HALF_EXCHANGE);
+    want_count = strongest(p, LM_WANTS, EXCHANGE_TOPICS, wants);
+    for (size_t k = 0; k < want_count; k++) /* partners who offer what p wants */
+        scan_key(&c, d + wants[k], WINDOW_HALF_EXCHANGE);
+    scan_key(&c, 3 * d, WINDOW_SAMPLE);
+    choose(&c);
+    /* People whose windows held few feasible partners (rare languages,
+     * few slots, venues out of reach) look further, in the same order. */
+    if (s->chosen_count < j->keep) {
+        scan_key(&c, 3 * d, WINDOW_FILL);
+        choose(&c);
+    }
 }
 
 /* ---- the graph ----------------------------------------------------------------- */
 
-void lm__pair_edges_free(lm_pair_edges *e)
+static int scan_chunk(void *context, size_t worker, size_t chunk)
 {
-    lm__free(e->row);
-    lm__free(e->col);
-    lm__free(e->weight);
-    memset(e, 0, sizeof *e);
-}
-
-static int edges_reserve(lm_pair_edges *e, size_t needed)
-{
-    if (needed <= e->capacity)
-        return LM_OK;
-    size_t capacity = e->capacity ? e->capacity : 1024;
-    while (capacity < needed)
-        capacity *= 2;
-    uint32_t *row = lm__reallocarray(e->row, capacity, sizeof *row);
-    if (!row)
-        return LM_E_NOMEM;
-    e->row = row;
-    uint32_t *col = lm__reallocarray(e->col, capacity, sizeof *col);
-    if (!col)
-        return LM_E_NOMEM;
-    e->col = col;
-    double *weight = lm__reallocarray(e->weight, capacity, sizeof *weight);
-    if (!weight)
-        return LM_E_NOMEM;
-    e->weight = weight;
-    e->capacity = capacity;
-    return LM_OK;
-}
-
-/* Sorts edges by (row, col) and drops repeats (both sides may choose the
- * same pair; its weight is the same). */
-static int edges_normalise(lm_pair_edges *e, size_t rows)
-{
-    size_t n = e->count;
-    size_t *start = lm__calloc(rows + 2, sizeof *start);
-    uint32_t *col = lm__malloc((n ? n : 1) * sizeof *col);
-    double *weight = lm__malloc((n ? n : 1) * sizeof *weight);
-    if (!start || !col || !weight) {
-        lm__free(start);
-        lm__free(col);
-        lm__free(weight);
-        return LM_E_NOMEM;
-    }
-    for (size_t k = 0; k < n; k++)
-        start[e->row[k] + 2]++;
-    for (size_t r = 0; r < rows; r++)
-        start[r + 2] += start[r + 1];
-    for (size_t k = 0; k < n; k++) {
-        size_t at = start[e->row[k] + 1]++;
-        col[at] = e->col[k];
-        weight[at] = e->weight[k];
-    }
-    size_t out = 0;
-    for (size_t r = 0; r < rows; r++) {
-        size_t lo = start[r], hi = start[r + 1];
-        for (size_t k = lo + 1; k < hi; k++) { /* insertion sort: rows are short */
-            uint32_t c = col[k];
-            double w = weight[k];
-            size_t at = k;
-            while (at > lo && col[at - 1] > c) {
-                col[at] = col[at - 1];
-                weight[at] = weight[at - 1];
-                at--;
-            }
-            col[at] = c;
-            weight[at] = w;
-        }
-        for (size_t k = lo; k < hi; k++) {
-            if (k > lo && col[k] == col[k - 1])
-                continue;
-            e->row[out] = (uint32_t)r;
-            e->col[out] = col[k];
-            e->weight[out] = weight[k];
-            out++;
+    job *j = context;
+    scanner *s = &j->scanners[worker];
+    lm_pair_edges *out = &j->chunks[chunk];
+    size_t first = chunk * CHUNK, last = first + CHUNK < j->total ? first + CHUNK : j->total;
+    double bonus = 2.0 * j->weights.unassigned;
+    for (size_t k = first; k < last; k++) {
+        int side_a = k < j->sides->count[0] ? 0 : 1;
+        size_t position = side_a == 0 ? k : k - j->sides->count[0];
+        scan_person(j, s, side_a, position, (uint32_t)(k + 1));
+        if (lm__pair_edges_reserve(out, out->count + s->chosen_count) != LM_OK)
+            return LM_E_NOMEM;
+        for (size_t h = 0; h < s->chosen_count; h++) {
+            uint32_t a = (uint32_t)position, b = s->chosen[h].member;
+            out->row[out->count] = side_a == 0 ? a : b;
+            out->col[out->count] = side_a == 0 ? b : a;
+            out->weight[out->count] = bonus + s->chosen[h].score;
+            out->count++;
         }
     }
-    e->count = out;
-    lm__free(start);
-    lm__free(col);
-    lm__free(weight);
+    size_t done = atomic_fetch_add(&j->done, last - first) + (last - first);
+    if (worker == 0 && j->progress && j->progress(j->context, (double)done / (double)j->total))
+        return LM_E_CANCELLED;
     return LM_OK;
 }
 
@@ -548,51 +615,69 @@ static grid make_grid(const lm_pair_sides *sides, const lm_pool *pool, const lm_
     return (grid){cell_km, cos_lat > 0.01 ? cos_lat : 0.01};
 }
 
+static void job_free(job *j, size_t workers, size_t chunk_count)
+{
+    for (size_t w = 0; j->scanners && w < workers; w++) {
+        lm__pair_scorer_free(&j->scanners[w].scorer);
+        lm__free(j->scanners[w].heap);
+        lm__free(j->scanners[w].chosen);
+        lm__free(j->scanners[w].stamp[0]);
+        lm__free(j->scanners[w].stamp[1]);
+    }
+    lm__free(j->scanners);
+    for (size_t c = 0; j->chunks && c < chunk_count; c++)
+        lm__pair_edges_free(&j->chunks[c]);
+    lm__free(j->chunks);
+    index_free(&j->index[0]);
+    index_free(&j->index[1]);
+}
+
 int lm__pair_candidates(const lm_pair_sides *sides, const lm_pair_rules *rules,
-                        const lm_pair_scorer *model, size_t keep,
-                        lm_pair_progress_fn progress, void *context, lm_pair_edges *edges)
+                        const lm_pair_profiles *profiles, const lm_weights *weights,
+                        size_t keep, size_t workers, lm_pair_progress_fn progress,
+                        void *context, lm_pair_edges *edges)
 {
     const lm_pool *pool = rules->pool;
     memset(edges, 0, sizeof *edges);
-    scanner s;
-    memset(&s, 0, sizeof s);
-    s.sides = sides;
-    s.rules = rules;
-    s.keep = keep ? keep : 1;
-    s.grid = make_grid(sides, pool, rules->params);
-    side_index ix[2];
-    memset(ix, 0, sizeof ix);
-    int status = lm__pair_scorer_init(&s.scorer, pool, &model->weights, model->inverse_norm);
-    s.heap = lm__malloc(s.keep * sizeof *s.heap);
-    if (status != LM_OK || !s.heap)
-        status = LM_E_NOMEM;
-    for (int side = 0; side < 2 && status == LM_OK; side++)
-        status = index_build(&ix[side], pool, sides->members[side], sides->count[side],
-                             &s.grid);
-    size_t total = sides->count[0] + sides->count[1], done = 0;
-    for (int side_a = 0; side_a < 2 && status == LM_OK; side_a++) {
-        side_index *other = &ix[1 - side_a];
-        for (size_t k = 0; k < sides->count[side_a] && status == LM_OK; k++) {
-            scan_person(&s, other, side_a, k, (uint32_t)(k + 1));
-            status = edges_reserve(edges, edges->count + s.heap_count);
-            for (size_t h = 0; h < s.heap_count && status == LM_OK; h++) {
-                uint32_t a = (uint32_t)k, b = s.heap[h].member;
-                edges->row[edges->count] = side_a == 0 ? a : b;
-                edges->col[edges->count] = side_a == 0 ? b : a;
-                edges->weight[edges->count] = 2.0 * model->weights.unassigned + s.heap[h].score;
-                edges->count++;
-            }
-            if (status == LM_OK && progress && (++done & 1023) == 0 &&
-                progress(context, (double)done / (double)total))
-                status = LM_E_CANCELLED;
-        }
+    job j;
+    memset(&j, 0, sizeof j);
+    j.sides = sides;
+    j.rules = rules;
+    j.profiles = profiles;
+    j.weights = *weights;
+    j.keep = keep ? keep : 1;
+    j.grid = make_grid(sides, pool, rules->params);
+    j.total = sides->count[0] + sides->count[1];
+    j.progress = progress;
+    j.context = context;
+    atomic_init(&j.done, 0);
+    if (workers < 1)
+        workers = 1;
+    if (workers > LM_PAIR_MAX_WORKERS)
+        workers = LM_PAIR_MAX_WORKERS;
+    size_t chunk_count = (j.total + CHUNK - 1) / CHUNK;
+    j.scanners = lm__calloc(workers, sizeof *j.scanners);
+    j.chunks = lm__calloc(chunk_count ? chunk_count : 1, sizeof *j.chunks);
+    int status = j.scanners && j.chunks ? LM_OK : LM_E_NOMEM;
+    for (size_t w = 0; w < workers && status == LM_OK; w++) {
+        scanner *s = &j.scanners[w];
+        status = lm__pair_scorer_init(&s->scorer, pool, weights, profiles);
+        s->heap = lm__malloc(SHORTLIST * j.keep * sizeof *s->heap);
+        s->chosen = lm__malloc(j.keep * sizeof *s->chosen);
+        for (int side = 0; side < 2; side++)
+            s->stamp[side] = lm__calloc(sides->count[side] ? sides->count[side] : 1,
+                                        sizeof *s->stamp[side]);
+        if (status == LM_OK && (!s->heap || !s->chosen || !s->stamp[0] || !s->stamp[1]))
+            status = LM_E_NOMEM;
     }
+    for (int side = 0; side < 2 && status == LM_OK; side++)
+        status = index_build(&j.index[side], pool, sides->members[side], sides->count[side],
+                             &j.grid);
     if (status == LM_OK)
-        status = edges_normalise(edges, sides->count[0]);
-    lm__pair_scorer_free(&s.scorer);
-    lm__free(s.heap);
-    index_free(&ix[0]);
-    index_free(&ix[1]);
+        status = lm__pair_parallel(workers, chunk_count, scan_chunk, &j);
+    if (status == LM_OK)
+        status = lm__pair_edges_merge(edges, j.chunks, chunk_count, sides->count[0]);
+    job_free(&j, workers, chunk_count);
     if (status != LM_OK)
         lm__pair_edges_free(edges);
     return status;

@@ -46,6 +46,14 @@ int lm__pair_rules_init(lm_pair_rules *r, const lm_pool *pool, const lm_params *
     r->pool = pool;
     r->params = params;
     r->all_slots = grid_slots();
+    r->masks = lm__malloc((pool->count ? pool->count : 1) * sizeof *r->masks);
+    if (!r->masks)
+        return LM_E_NOMEM;
+    for (size_t p = 0; p < pool->count; p++) {
+        const lm_participant *person = &pool->people[p];
+        uint64_t slots = person->availability ? person->availability : r->all_slots;
+        r->masks[p] = (lm_pair_masks){person->languages, r->all_slots & slots};
+    }
     size_t venues = pool->venue_count;
     if (venues == 0)
         return LM_OK;
@@ -73,30 +81,21 @@ int lm__pair_rules_init(lm_pair_rules *r, const lm_pool *pool, const lm_params *
 
 void lm__pair_rules_free(lm_pair_rules *r)
 {
+    lm__free(r->masks);
+    r->masks = NULL;
     lm__free(r->reach);
     lm__free(r->step_free);
     r->reach = r->step_free = NULL;
     r->venue_words = 0;
 }
 
-static uint64_t common_slots(const lm_pair_rules *r, const lm_participant *a,
-                             const lm_participant *b)
-{
-    uint64_t common = r->all_slots;
-    if (a->availability)
-        common &= a->availability;
-    if (b->availability)
-        common &= b->availability;
-    return common;
-}
-
 bool lm__pair_masks_ok(const lm_pair_rules *r, size_t a, size_t b)
 {
-    const lm_participant *pa = &r->pool->people[a], *pb = &r->pool->people[b];
-    if (r->params->language && pa->languages && pb->languages &&
-        !(pa->languages & pb->languages))
+    const lm_pair_masks *ma = &r->masks[a], *mb = &r->masks[b];
+    if (r->params->language && ma->languages && mb->languages &&
+        !(ma->languages & mb->languages))
         return false;
-    return common_slots(r, pa, pb) != 0;
+    return (ma->slots & mb->slots) != 0;
 }
 
 /* A venue that both reach, step-free when either needs it, open at a slot
@@ -128,7 +127,7 @@ bool lm__pair_feasible(const lm_pair_rules *r, size_t a, size_t b)
     }
     const lm_participant *pa = &pool->people[a], *pb = &pool->people[b];
     return shared_venue(r, r->reach + a * r->venue_words, r->reach + b * r->venue_words,
-                        pa->step_free || pb->step_free, common_slots(r, pa, pb));
+                        pa->step_free || pb->step_free, r->masks[a].slots & r->masks[b].slots);
 }
 
 bool lm__pair_has_venue(const lm_pair_rules *r, size_t p)
@@ -137,7 +136,7 @@ bool lm__pair_has_venue(const lm_pair_rules *r, size_t p)
     if (pool->venue_count == 0)
         return true;
     const lm_participant *person = &pool->people[p];
-    uint64_t slots = r->all_slots & (person->availability ? person->availability : ~(uint64_t)0);
+    uint64_t slots = r->masks[p].slots;
     if (r->venue_words)
         return shared_venue(r, r->reach + p * r->venue_words, NULL, person->step_free, slots);
     for (size_t v = 0; v < pool->venue_count; v++) {

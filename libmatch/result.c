@@ -197,7 +197,7 @@ const char *lm_reason_string(lm_reason reason)
     case LM_REASON_NO_COMMON_SLOT: return "no common free slot with enough others";
     case LM_REASON_TOO_FAR: return "too far from enough others";
     case LM_REASON_ROLE_SHORTAGE: return "not enough participants of the other role";
-    case LM_REASON_NO_VENUE: return "no reachable, open, accessible venue";
+    case LM_REASON_NO_VENUE: return "no reachable, open, accessible venue with room left";
     case LM_REASON_NOT_PLACED: return "fits a group, but the best grouping found leaves them out";
     }
     return "unknown reason";

@@ -4,10 +4,6 @@
 #include <math.h>
 #include <string.h>
 #include <time.h>
-#ifdef LM_TUNE_DEBUG
-#include <stdio.h>
-#include <stdlib.h>
-#endif
 
 #include "search_internal.h"
 
@@ -44,6 +40,11 @@ typedef struct run_state {
     double next_progress;
     bool timed, stop;
     bool cancelled, timed_out;
+    /* local_descent: items to look at again, each queued at most once */
+    uint32_t *dirty;
+    uint8_t *queued;
+    uint32_t dirty_count;
+    bool tracking;
 } run_state;
 
 static inline uint32_t slot_of(const lm_search *s, uint32_t group)
@@ -157,9 +158,36 @@ void lm__search_place(lm_search *s, uint32_t item, uint32_t group)
     relocate(s, item, group);
 }
 
+static void mark_dirty(run_state *st, uint32_t item)
+{
+    if (item == NO_ITEM || st->queued[item])
+        return;
+    st->queued[item] = 1;
+    st->dirty[st->dirty_count++] = item;
+}
+
+/* The items of group (not of the unassigned pool, which may be large). */
+static void mark_group_dirty(run_state *st, uint32_t group)
+{
+    lm_search *s = st->s;
+    if (group == LM_NO_GROUP)
+        return;
+    const uint32_t *members = s->members + s->slice_start[group];
+    for (uint32_t k = 0; k < s->size[group]; k++)
+        mark_dirty(st, members[k]);
+}
+
 static void apply_change(run_state *st, const change *c)
 {
     lm_search *s = st->s;
+    if (st->tracking) {
+        uint32_t from = s->group_of[c->item];
+        uint32_t to = c->other == NO_ITEM ? c->to : s->group_of[c->other];
+        mark_dirty(st, c->item);
+        mark_dirty(st, c->other);
+        mark_group_dirty(st, from);
+        mark_group_dirty(st, to);
+    }
     if (c->other == NO_ITEM) {
         s->ops->move_apply(s->context, c->item, s->group_of[c->item], c->to);
         relocate(s, c->item, c->to);
@@ -357,7 +385,14 @@ static void scan_item(run_state *st, uint32_t item, scan_mode mode, double aspir
                 return;
             continue;
         }
-        for (uint32_t k = 0; k < s->size[slot]; k++) {
+        /* The unassigned pool can be large: look at a sample of it. */
+        uint32_t size = s->size[slot], look = size, first = 0;
+        if (g == LM_NO_GROUP && st->opt->unassigned_sample && size > st->opt->unassigned_sample) {
+            look = st->opt->unassigned_sample;
+            first = (uint32_t)lm__rng_below(&st->rng, size);
+        }
+        for (uint32_t q = 0; q < look; q++) {
+            uint32_t k = first + q < size ? first + q : first + q - size;
             uint32_t other = members[k];
             if (other < skip_below)
                 continue;
@@ -411,6 +446,30 @@ static void descent(run_state *st)
             }
         }
     }
+}
+
+/* Descent over the dirty items only: each applied change queues the items
+ * of the groups it touched, until the queue is empty. */
+static void local_descent(run_state *st)
+{
+    lm_search *s = st->s;
+    while (st->dirty_count > 0 && !st->stop) {
+        /* a random dirty item, so that no region of the problem is favoured */
+        uint32_t at = (uint32_t)lm__rng_below(&st->rng, st->dirty_count);
+        uint32_t item = st->dirty[at];
+        st->dirty[at] = st->dirty[--st->dirty_count];
+        st->queued[item] = 0;
+        change best = {NO_ITEM, NO_ITEM, 0, 0, tolerance(s->objective)};
+        scan_item(st, item, SCAN_DESCENT, INFINITY, &best, NULL);
+        if (best.item != NO_ITEM && !st->stop)
+            apply_change(st, &best);
+    }
+}
+
+static void clear_dirty(run_state *st)
+{
+    while (st->dirty_count > 0)
+        st->queued[st->dirty[--st->dirty_count]] = 0;
 }
 
 static void make_tabu(run_state *st, uint32_t item)
@@ -502,7 +561,9 @@ static bool random_change(run_state *st, change *c)
 static void perturb(run_state *st, uint32_t steps, bool directed)
 {
     lm_search *s = st->s;
-    uint32_t samples = directed ? s->item_count : 1;
+    uint32_t samples = directed ? (st->opt->perturb_samples ? st->opt->perturb_samples
+                                                            : s->item_count)
+                                : 1;
     for (uint32_t k = 0; k < steps && !st->stop; k++) {
         change best = {NO_ITEM, NO_ITEM, 0, 0, -INFINITY}, c;
         for (uint32_t q = 0; q < samples; q++)
@@ -533,6 +594,8 @@ static void free_state(run_state *st)
     lm__free(st->accepted);
     lm__free(st->tabu_until);
     lm__free(st->journal);
+    lm__free(st->dirty);
+    lm__free(st->queued);
 }
 
 static int alloc_state(run_state *st)
@@ -543,6 +606,11 @@ static int alloc_state(run_state *st)
     st->cand = lm__malloc(((size_t)s->group_count + 1) * sizeof *st->cand);
     st->accepted = lm__malloc((n + 1) * sizeof *st->accepted);
     bool ok = st->order && st->cand && st->accepted;
+    if (ok && st->opt->local_descent) {
+        st->dirty = lm__malloc((n + 1) * sizeof *st->dirty);
+        st->queued = lm__calloc(n + 1, sizeof *st->queued);
+        ok = st->dirty && st->queued;
+    }
     if (ok && st->opt->tabu_steps > 0) {
         st->tabu_until = lm__calloc(n + 1, sizeof *st->tabu_until);
         st->journal = lm__malloc((size_t)st->opt->tabu_steps * sizeof *st->journal);
@@ -595,18 +663,32 @@ int lm__search_run(lm_search *s, const lm_search_options *opt, lm_search_stats *
     st.next_check = CHECK_EVERY;
     clock_gettime(CLOCK_MONOTONIC, &st.start);
 
-    descent(&st);
+    if (opt->local_descent) {
+        /* every item starts dirty; afterwards only what changes is looked at */
+        st.tracking = true;
+        shuffle(&st, st.order, n);
+        for (uint32_t i = 0; i < n; i++)
+            mark_dirty(&st, st.order[i]);
+        local_descent(&st);
+        st.tracking = false;
+    } else {
+        descent(&st);
+    }
     save_best(&st);
     accept_current(&st);
     uint32_t idle = 0;
     while (rounds_left(&st) && !check_budget(&st)) {
         bool kick = idle >= stagnation;
-#ifdef LM_TUNE_DEBUG
-        if (kick && getenv("KICKBEST") && lm__rng_below(&st.rng, 100) < (uint64_t)atoi(getenv("KICKBEST")))
-            restore(&st, s->best_group_of, s->best_objective);
-#endif
-        perturb(&st, kick ? strong : WEAK_STEPS, !kick);
-        descent(&st);
+        if (opt->local_descent) {
+            st.tracking = true;
+            perturb(&st, kick ? strong : WEAK_STEPS, !kick);
+            local_descent(&st);
+            clear_dirty(&st);
+            st.tracking = false;
+        } else {
+            perturb(&st, kick ? strong : WEAK_STEPS, !kick);
+            descent(&st);
+        }
         if (opt->tabu_steps > 0)
             tabu_walk(&st);
         stats->rounds++;
@@ -627,9 +709,6 @@ int lm__search_run(lm_search *s, const lm_search_options *opt, lm_search_stats *
     if (s->objective > s->best_objective)
         save_best(&st);
     restore(&st, s->best_group_of, s->best_objective);
-#ifdef LM_TUNE_DEBUG
-    fprintf(stderr, "evaluations %llu\n", (unsigned long long)st.evaluations);
-#endif
     stats->cancelled = st.cancelled;
     stats->timed_out = st.timed_out;
     free_state(&st);

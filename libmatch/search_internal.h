@@ -59,6 +59,16 @@ typedef struct lm_search_options {
     /* Shared stop flag for searches run in parallel (may be NULL): read now
      * and then; set to 1 when this search's progress callback cancels. */
     atomic_int *stop;
+    /* Added for large sparse problems (groups): after a perturbation, only
+     * the items whose own or neighbouring groups changed are re-examined
+     * (a queue of "dirty" items), so a round costs about the size of the
+     * change instead of a pass over every item. */
+    bool local_descent;
+    /* Samples per step of a directed perturbation; 0 = item_count. */
+    uint32_t perturb_samples;
+    /* Unassigned items looked at per swap scan with LM_NO_GROUP, from a
+     * random offset; 0 = all of them. */
+    uint32_t unassigned_sample;
 } lm_search_options;
 
 typedef struct lm_search_stats {

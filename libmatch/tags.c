@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csv_internal.h"
 #include "model_internal.h"
 
 /* A tag that named a topic, kept until every tag is read so that the parent
@@ -38,37 +39,40 @@ static int clip_utf8(const char *text, size_t length, size_t limit)
 
 /* Parses a plain decimal ("1", "0.25", ".5", "1.") without strtod, whose
  * decimal point depends on the caller's locale. false for anything else. */
+/* A level is a plain decimal ("1", "0.5", ".75"); the number itself is read
+ * by the correctly rounded, locale-free parser the CSV reader uses, so that a
+ * level written back by lm_pool_save_csv() reads as the same double. */
 static bool parse_level(const char *text, size_t length, double *level)
 {
-    uint64_t mantissa = 0, scale = 1;
-    size_t digits = 0;
-    bool point = false, dropped = false;
-    for (size_t at = 0; at < length; at++) {
-        char c = text[at];
-        if (c == '.' && !point) {
-            point = true;
-            continue;
-        }
-        if (c < '0' || c > '9')
-            return false;
-        digits++;
-        /* 18 significant digits keep the integers exact; later fraction
-         * digits only matter to tell 1.000...01 from 1. */
-        if (mantissa < UINT64_C(100000000000000000)) {
-            mantissa = mantissa * 10 + (uint64_t)(c - '0');
-            if (point)
-                scale *= 10;
-        } else if (!point) {
-            return false; /* a huge integer part: certainly not in [0,1] */
-        } else {
-            dropped |= c != '0';
-        }
-    }
-    if (digits == 0)
+    char buffer[72];
+    size_t digits = 0, points = 0;
+    if (length == 0 || length >= sizeof buffer)
         return false;
-    *level = (double)mantissa / (double)scale;
-    if (dropped && *level >= 1.0)
-        *level = 2.0; /* just above 1, so out of range */
+    for (size_t at = 0; at < length; at++) {
+        if (text[at] == '.')
+            points++;
+        else if (text[at] >= '0' && text[at] <= '9')
+            digits++;
+        else
+            return false;
+    }
+    if (digits == 0 || points > 1)
+        return false;
+    memcpy(buffer, text, length);
+    buffer[length] = '\0';
+    if (!lm__parse_double(buffer, level))
+        return false;
+    /* "1.0000000000000000000001" rounds to 1.0 but says more than 1. */
+    size_t at = 0;
+    while (at < length && text[at] == '0')
+        at++;
+    if (at < length && text[at] >= '1' && text[at] <= '9') {
+        bool above = text[at] != '1' || (at + 1 < length && text[at + 1] != '.');
+        for (size_t k = at + 2; !above && k < length; k++)
+            above = text[k] != '0';
+        if (above)
+            *level = 2.0;
+    }
     return true;
 }
 

@@ -33,6 +33,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_pairs(int argc, char **argv);
+int cmd_partition(int argc, char **argv);
 
 /* ---- option parsing ------------------------------------------------------- */
 
@@ -87,6 +88,10 @@ typedef struct cli_pool_source {
     const char *venues;   /* venues CSV */
     const char *taxonomy; /* taxonomy CSV instead of the embedded default */
     bool strict;          /* unknown tags are errors */
+    const char *key_path;        /* --key: key file for encrypted pools / pseudonyms */
+    const char *passphrase_file; /* --passphrase-file: the same from a passphrase */
+    bool pseudonymize;           /* --pseudonymize: outputs carry pseudonyms, not ids */
+    lm_key *key;                 /* the loaded key (NULL: none), see cli_prepare_key() */
     size_t participant_warnings; /* set by cli_load_pool(): the warnings of
                                     `path`; the venues file's follow them */
 } cli_pool_source;
@@ -95,7 +100,8 @@ typedef struct cli_pool_source {
  * reason and returns CLI_BAD_INPUT on failure, else CLI_OK. */
 int cli_load_taxonomy(const char *path, lm_taxonomy **taxonomy);
 
-/* Loads a pool (participants, then venues) and prints every warning to
+/* Loads a pool (participants in CSV, msgpack or encrypted msgpack, told
+ * apart by their first bytes; then venues) and prints every warning to
  * stderr as "lmatch: warning: FILE line N, column C: message". On failure
  * prints "lmatch: FILE line N, column C: reason", leaves *pool NULL and
  * returns CLI_BAD_INPUT. */
@@ -113,9 +119,13 @@ const char *cli_warning_file(const cli_pool_source *source, size_t k);
 int cli_load_key(const char *command, const char *key_path, const char *passphrase_file,
                  lm_key **key);
 
-/* Like cli_load_pool(), but source->path may be CSV, msgpack or encrypted
- * msgpack (recognised by its first bytes; an encrypted one needs key). */
-int cli_load_pool_file(cli_pool_source *source, const lm_key *key, lm_pool **pool);
+/* cli_load_pool() with source->key set to key. */
+int cli_load_pool_file(cli_pool_source *source, lm_key *key, lm_pool **pool);
+
+/* Loads the key named by source->key_path or source->passphrase_file into
+ * *key (NULL when neither is given) and sets source->key; --pseudonymize
+ * without a key is a usage error. Returns a CLI exit code. */
+int cli_prepare_key(const char *command, cli_pool_source *source, lm_key **key);
 
 /* Replaces ids by pseudonyms in outputs: pass cli_pseudonym_of as the
  * renaming callback with a cli_pseudonymizer as its context. The returned

@@ -181,7 +181,7 @@ int cli_load_pool(cli_pool_source *source, lm_pool **pool)
     const char *failed_file = source->path;
     status = lm_pool_set_strict(*pool, source->strict);
     if (status == LM_OK && source->path)
-        status = lm_pool_load_csv(*pool, source->path);
+        status = lm_pool_load_file(*pool, source->path, source->key);
     source->participant_warnings = lm_pool_warning_count(*pool);
     if (status == LM_OK && source->venues) {
         failed_file = source->venues;

@@ -94,43 +94,21 @@ int cli_load_key(const char *command, const char *key_path, const char *passphra
     return CLI_OK;
 }
 
-int cli_load_pool_file(cli_pool_source *source, const lm_key *key, lm_pool **pool)
+int cli_load_pool_file(cli_pool_source *source, lm_key *key, lm_pool **pool)
 {
-    *pool = NULL;
-    source->participant_warnings = 0;
-    lm_taxonomy *taxonomy = NULL;
-    if (source->taxonomy && cli_load_taxonomy(source->taxonomy, &taxonomy) != CLI_OK)
-        return CLI_BAD_INPUT;
-    int status = lm_pool_new(taxonomy, pool);
-    lm_taxonomy_free(taxonomy);
-    if (status != LM_OK)
-        return cli_report(status, NULL, source->path);
-    const char *failed_file = source->path;
-    status = lm_pool_set_strict(*pool, source->strict);
-    if (status == LM_OK && source->path)
-        status = lm_pool_load_file(*pool, source->path, key);
-    source->participant_warnings = lm_pool_warning_count(*pool);
-    if (status == LM_OK && source->venues) {
-        failed_file = source->venues;
-        status = lm_pool_load_venues_csv(*pool, source->venues);
-    }
-    for (size_t k = 0; k < lm_pool_warning_count(*pool); k++) {
-        const char *file = cli_warning_file(source, k);
-        const char *column = lm_pool_warning_column(*pool, k);
-        size_t line = lm_pool_warning_line(*pool, k);
-        fprintf(stderr, "lmatch: warning: %s", file ? file : "pool");
-        if (line)
-            fprintf(stderr, " line %zu", line);
-        if (column && column[0])
-            fprintf(stderr, ", column '%s'", column);
-        fprintf(stderr, ": %s\n", lm_pool_warning_message(*pool, k));
-    }
-    if (status != LM_OK) {
-        cli_report(status, *pool, failed_file);
-        lm_pool_free(*pool);
-        *pool = NULL;
-        return CLI_BAD_INPUT;
-    }
+    source->key = key;
+    return cli_load_pool(source, pool);
+}
+
+int cli_prepare_key(const char *command, cli_pool_source *source, lm_key **key)
+{
+    *key = NULL;
+    int code = cli_load_key(command, source->key_path, source->passphrase_file, key);
+    if (code != CLI_OK)
+        return code;
+    if (source->pseudonymize && !*key)
+        return cli_usage_error(command, "--pseudonymize needs --key or --passphrase-file");
+    source->key = *key;
     return CLI_OK;
 }
 

@@ -26,6 +26,10 @@ const char cli_run_options_help[] =
     "  --max-km K           travel distance for who gives none (default 5)\n"
     "  --taxonomy FILE      topics from a taxonomy CSV instead of the default\n"
     "  --strict             unknown tags are errors, not warnings\n"
+    "  --key FILE           key file (lmatch keygen) for an encrypted pool\n"
+    "  --passphrase-file F  the same from a passphrase (its first line)\n"
+    "  --pseudonymize       write keyed pseudonyms (lmatch pseudonyms maps them back)\n"
+    "                       instead of ids in every output; needs --key or a passphrase\n"
     "  --quiet              no progress line on stderr\n";
 
 static const struct {
@@ -148,6 +152,15 @@ int cli_run_option(const char *command, int option, const char *value, lm_params
         break;
     case OPT_STRICT:
         source->strict = true;
+        break;
+    case OPT_KEY:
+        source->key_path = value;
+        break;
+    case OPT_PASSPHRASE_FILE:
+        source->passphrase_file = value;
+        break;
+    case OPT_PSEUDONYMIZE:
+        source->pseudonymize = true;
         break;
     default:
         return 0;
@@ -309,12 +322,6 @@ int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result
     return CLI_OK;
 }
 
-int cli_write_result_csv(const char *path, const lm_pool *pool, lm_result *result)
-{
-    int status = lm_result_save_csv(result, pool, path);
-    return status == LM_OK ? CLI_OK : cli_report(status, result, path);
-}
-
 /* ---- text for coordinators ---------------------------------------------------------- */
 
 static const char *day_names[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
@@ -363,7 +370,8 @@ static void print_shared_topic(FILE *out, const lm_pool *pool, const lm_result *
 }
 
 /* Who can teach what to whom across the roles. */
-static void print_teaching(FILE *out, const lm_pool *pool, const lm_result *result, size_t g)
+static void print_teaching(FILE *out, const lm_pool *pool, const lm_result *result, size_t g,
+                           cli_id_fn rename, void *context)
 {
     const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
     size_t topics = lm_taxonomy_topic_count(taxonomy), k = lm_result_group_size(result, g);
@@ -381,8 +389,11 @@ static void print_teaching(FILE *out, const lm_pool *pool, const lm_result *resu
                     lm_pool_value(pool, learner, LM_WANTS, t) > 0) {
                     char name[128];
                     cli_topic_name(taxonomy, t, name, sizeof name);
-                    fprintf(out, "      %s can teach %s to %s\n", lm_pool_id(pool, teacher), name,
-                            lm_pool_id(pool, learner));
+                    char teacher_name[LM_PSEUDONYM_SIZE + 64];
+                    snprintf(teacher_name, sizeof teacher_name, "%s",
+                             name_of(pool, teacher, rename, context));
+                    fprintf(out, "      %s can teach %s to %s\n", teacher_name, name,
+                            name_of(pool, learner, rename, context));
                     lines++;
                     break;
                 }
@@ -391,7 +402,8 @@ static void print_teaching(FILE *out, const lm_pool *pool, const lm_result *resu
     }
 }
 
-void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result)
+void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
+                      cli_id_fn rename, void *context)
 {
     const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
     size_t groups = lm_result_group_count(result);
@@ -416,11 +428,11 @@ void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result)
             size_t who = lm_result_group_member(result, g, k);
             lm_role role = lm_pool_role(pool, who);
             bool cohost = lm_result_group_cohost(result, g, role) == (int64_t)who;
-            fprintf(out, "    %-14s %s%s\n", lm_pool_id(pool, who),
+            fprintf(out, "    %-14s %s%s\n", name_of(pool, who, rename, context),
                     role == LM_NEWCOMER ? "newcomer" : "resident", cohost ? "   co-host" : "");
         }
         print_shared_topic(out, pool, result, g);
-        print_teaching(out, pool, result, g);
+        print_teaching(out, pool, result, g, rename, context);
         char total[32];
         json_format_number(lm_result_group_score(result, g, LM_TERM_TOTAL), total, sizeof total);
         fprintf(out, "      score %s (theme %.2f, shared %.2f, exchange %.2f, co-hosts %.0f, "
@@ -435,7 +447,8 @@ void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result)
     if (out_count) {
         fprintf(out, "Not placed (%zu):\n", out_count);
         for (size_t k = 0; k < out_count && k < 50; k++)
-            fprintf(out, "    %-14s %s\n", lm_pool_id(pool, lm_result_unassigned(result, k)),
+            fprintf(out, "    %-14s %s\n",
+                    name_of(pool, lm_result_unassigned(result, k), rename, context),
                     lm_reason_string(lm_result_unassigned_reason(result, k)));
         if (out_count > 50)
             fprintf(out, "    ... and %zu more\n", out_count - 50);
@@ -444,4 +457,26 @@ void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result)
     char total[32];
     json_format_number(lm_result_total(result), total, sizeof total);
     fprintf(out, "Total score: %s\n", total);
+}
+
+int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_result *result,
+                      const char *csv_path, const char *json_path, bool with_violations)
+{
+    cli_pseudonymizer renamer = {0};
+    renamer.key = source->key;
+    cli_id_fn rename = source->pseudonymize ? cli_pseudonym_of : NULL;
+    void *context = source->pseudonymize ? &renamer : NULL;
+    int code = CLI_OK;
+    if (csv_path) {
+        int status = source->pseudonymize
+                         ? lm_result_save_csv_pseudonymized(result, pool, csv_path, renamer.key)
+                         : lm_result_save_csv(result, pool, csv_path);
+        if (status != LM_OK)
+            code = cli_report(status, result, csv_path);
+    }
+    if (code == CLI_OK && json_path)
+        code = cli_write_result_json(json_path, pool, result, with_violations, rename, context);
+    if (code == CLI_OK && !csv_path && !json_path)
+        cli_print_groups(stdout, pool, result, rename, context);
+    return code;
 }

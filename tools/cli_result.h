@@ -27,7 +27,10 @@ enum {
     OPT_JSON,
     OPT_TAXONOMY,
     OPT_STRICT,
-    OPT_CANDIDATES
+    OPT_CANDIDATES,
+    OPT_KEY,
+    OPT_PASSPHRASE_FILE,
+    OPT_PSEUDONYMIZE
 };
 
 #define CLI_RUN_OPTIONS                                                                   \
@@ -44,7 +47,10 @@ enum {
         {"quiet", no_argument, NULL, OPT_QUIET},                                          \
         {"venues", required_argument, NULL, OPT_VENUES},                                  \
         {"taxonomy", required_argument, NULL, OPT_TAXONOMY},                              \
-        {"strict", no_argument, NULL, OPT_STRICT}
+        {"strict", no_argument, NULL, OPT_STRICT},                                        \
+        {"key", required_argument, NULL, OPT_KEY},                                        \
+        {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},                \
+        {"pseudonymize", no_argument, NULL, OPT_PSEUDONYMIZE}
 
 /* The help text of those options. */
 extern const char cli_run_options_help[];
@@ -72,12 +78,16 @@ typedef const char *(*cli_id_fn)(void *context, const char *id);
 int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result *result,
                           bool with_violations, cli_id_fn rename, void *context);
 
-/* Writes the groups CSV (through the library, atomically). */
-int cli_write_result_csv(const char *path, const lm_pool *pool, lm_result *result);
-
 /* Prints the result for a coordinator: each group's theme, day and time,
  * venue, members with their role, co-hosts, and why they fit (shared
  * topics, who teaches what to whom), then who stays out and why. */
-void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result);
+void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
+                      cli_id_fn rename, void *context);
+
+/* Writes the result as the --json/-o options ask, with pseudonyms when
+ * source->pseudonymize (key in source->key); prints the text summary when
+ * neither is given. Returns a CLI exit code. */
+int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_result *result,
+                      const char *csv_path, const char *json_path, bool with_violations);
 
 #endif

@@ -108,7 +108,7 @@ int cmd_demo(int argc, char **argv)
                "weekly slot in common and meet at a community centre close to everybody.\n\n",
                lm_version_string(), lm_pool_size(pool), newcomers,
                lm_pool_size(pool) - newcomers);
-        cli_print_groups(stdout, pool, result);
+        cli_print_groups(stdout, pool, result, NULL, NULL);
         printf("\nTry: lmatch gen --participants 2000 --seed 7 --venues 10 --venues-out v.csv -o pool.csv\n"
                "     lmatch groups pool.csv --venues v.csv -o groups.csv\n"
                "     lmatch eval pool.csv groups.csv --venues v.csv\n");

@@ -28,9 +28,10 @@ static int help(void)
     return CLI_OK;
 }
 
-static void print_report(const lm_pool *pool, const lm_result *result)
+static void print_report(const cli_pool_source *source, const lm_pool *pool,
+                         lm_result *result)
 {
-    cli_print_groups(stdout, pool, result);
+    cli_write_outputs(source, pool, result, NULL, NULL, true);
     size_t count = lm_result_violation_count(result);
     if (count == 0) {
         printf("No hard constraint is violated.\n");
@@ -40,7 +41,8 @@ static void print_report(const lm_pool *pool, const lm_result *result)
     for (size_t k = 0; k < count; k++)
         printf("    group %zu, %s: %s\n", lm_result_violation_group(result, k) + 1,
                lm_violation_name(lm_result_violation_kind(result, k)),
-               lm_result_violation_message(result, k));
+               source->pseudonymize ? "(details hidden: they name participants)"
+                                    : lm_result_violation_message(result, k));
 }
 
 int cmd_eval(int argc, char **argv)
@@ -53,6 +55,7 @@ int cmd_eval(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     lm_params *params = NULL;
+    lm_key *key = NULL;
     if (lm_params_new(&params) != LM_OK)
         return cli_error("out of memory");
     cli_pool_source source = {0};
@@ -85,7 +88,9 @@ int cmd_eval(int argc, char **argv)
     source.path = argv[optind];
     const char *groups_path = argv[optind + 1];
     lm_pool *pool = NULL;
-    code = cli_load_pool(&source, &pool);
+    code = cli_prepare_key("eval", &source, &key);
+    if (code == CLI_OK)
+        code = cli_load_pool(&source, &pool);
     if (code != CLI_OK)
         goto done;
     lm_grouping *grouping = NULL;
@@ -101,9 +106,9 @@ int cmd_eval(int argc, char **argv)
         code = cli_report(status, result, groups_path);
     } else {
         if (json)
-            code = cli_write_result_json(json, pool, result, true, NULL, NULL);
+            code = cli_write_outputs(&source, pool, result, NULL, json, true);
         else
-            print_report(pool, result);
+            print_report(&source, pool, result);
         if (code == CLI_OK && fail_on_violation && lm_result_violation_count(result) > 0)
             code = CLI_BAD_INPUT;
     }
@@ -111,6 +116,7 @@ int cmd_eval(int argc, char **argv)
     lm_grouping_free(grouping);
     lm_pool_free(pool);
 done:
+    lm_key_free(key);
     lm_params_free(params);
     return code;
 }

@@ -15,7 +15,8 @@ static const char usage_head[] =
     "\n"
     "Options:\n"
     "  -o, --output FILE    write the groups CSV (group,id,role,theme,slot,venue,cohost)\n"
-    "  --json FILE          write the JSON result; '-' writes it to standard output\n";
+    "  --json FILE          write the JSON result; '-' writes it to standard output\n"
+    "  POOL may be CSV, msgpack or encrypted msgpack (with --key/--passphrase-file).\n";
 
 static int help(void)
 {
@@ -33,6 +34,7 @@ int cmd_groups(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     lm_params *params = NULL;
+    lm_key *key = NULL;
     if (lm_params_new(&params) != LM_OK)
         return cli_error("out of memory");
     cli_pool_source source = {0};
@@ -64,7 +66,9 @@ int cmd_groups(int argc, char **argv)
     }
     source.path = argv[optind];
     lm_pool *pool = NULL;
-    code = cli_load_pool(&source, &pool);
+    code = cli_prepare_key("groups", &source, &key);
+    if (code == CLI_OK)
+        code = cli_load_pool(&source, &pool);
     if (code != CLI_OK)
         goto done;
     lm_result *result = NULL;
@@ -78,16 +82,13 @@ int cmd_groups(int argc, char **argv)
         cli_progress_done(&progress);
         if (status != LM_OK)
             code = cli_report(status, result, source.path);
-        if (code == CLI_OK && output)
-            code = cli_write_result_csv(output, pool, result);
-        if (code == CLI_OK && json)
-            code = cli_write_result_json(json, pool, result, false, NULL, NULL);
-        if (code == CLI_OK && !output && !json)
-            cli_print_groups(stdout, pool, result);
+        if (code == CLI_OK)
+            code = cli_write_outputs(&source, pool, result, output, json, false);
     }
     lm_result_free(result);
     lm_pool_free(pool);
 done:
+    lm_key_free(key);
     lm_params_free(params);
     return code;
 }

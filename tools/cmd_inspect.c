@@ -8,10 +8,11 @@
 #include "json.h"
 
 static const char usage[] =
-    "Usage: lmatch inspect POOL.csv [--json] [--strict] [--venues VENUES.csv]\n"
-    "                               [--taxonomy FILE]\n"
+    "Usage: lmatch inspect POOL [--json] [--strict] [--venues VENUES.csv]\n"
+    "                           [--taxonomy FILE] [--key KEY | --passphrase-file F]\n"
     "\n"
-    "Reads a participants CSV (and a venues CSV) and shows what libmatch makes of\n"
+    "Reads a pool (participants CSV, msgpack or encrypted msgpack, told apart by\n"
+    "their first bytes; and a venues CSV) and shows what libmatch makes of\n"
     "it: the interest, offer and want vectors built from the tags, languages,\n"
     "availability and places. Unknown tags and columns are warnings on stderr;\n"
     "any malformed value is an error naming the file, line, column and reason.\n"
@@ -25,6 +26,8 @@ static const char usage[] =
     "  --strict           an unknown tag is an error (exit 1), not a warning\n"
     "  --venues FILE      also read a venues CSV (id,lat,lon,open,capacity,step_free)\n"
     "  --taxonomy FILE    match tags against this taxonomy CSV, not the default\n"
+    "  --key FILE         key file of an encrypted pool (lmatch keygen)\n"
+    "  --passphrase-file F  passphrase of an encrypted pool (its first line)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit codes: 0 ok (warnings allowed), 1 bad input, 2 bad command line.\n";
@@ -360,6 +363,8 @@ int cmd_inspect(int argc, char **argv)
         {"strict", no_argument, NULL, 's'},
         {"venues", required_argument, NULL, 'v'},
         {"taxonomy", required_argument, NULL, 't'},
+        {"key", required_argument, NULL, 'k'},
+        {"passphrase-file", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -372,6 +377,8 @@ int cmd_inspect(int argc, char **argv)
         case 's': source.strict = true; break;
         case 'v': source.venues = optarg; break;
         case 't': source.taxonomy = optarg; break;
+        case 'k': source.key_path = optarg; break;
+        case 'p': source.passphrase_file = optarg; break;
         case 'h': return cli_help(usage);
         default: return CLI_USAGE;
         }
@@ -382,8 +389,13 @@ int cmd_inspect(int argc, char **argv)
         return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind + 1]);
     source.path = argv[optind];
     lm_pool *pool = NULL;
-    if (cli_load_pool(&source, &pool) != CLI_OK)
-        return CLI_BAD_INPUT;
+    lm_key *key = NULL;
+    int loaded = cli_prepare_key(argv[0], &source, &key);
+    if (loaded == CLI_OK)
+        loaded = cli_load_pool(&source, &pool);
+    lm_key_free(key); /* the pool is loaded: wipe the key now */
+    if (loaded != CLI_OK)
+        return loaded;
     int code;
     if (json) {
         code = print_json(pool, source.venues != NULL);

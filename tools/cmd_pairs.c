@@ -98,12 +98,8 @@ int cmd_pairs(int argc, char **argv)
         cli_progress_done(&progress);
         if (status != LM_OK)
             code = cli_report(status, result, source.path);
-        if (code == CLI_OK && output)
-            code = cli_write_result_csv(output, pool, result);
-        if (code == CLI_OK && json)
-            code = cli_write_result_json(json, pool, result, false, NULL, NULL);
-        if (code == CLI_OK && !output && !json)
-            cli_print_groups(stdout, pool, result);
+        if (code == CLI_OK)
+            code = cli_write_outputs(&source, pool, result, output, json, false);
     }
     lm_result_free(result);
     lm_pool_free(pool);

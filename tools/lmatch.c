@@ -24,6 +24,7 @@ static const command commands[] = {
     {"groups", cmd_groups, "form mixed, equal-role project groups from a pool"},
     {"eval", cmd_eval, "score groups made by hand and list every broken constraint"},
     {"pairs", cmd_pairs, "match newcomers with residents one to one (buddy pairs), exactly"},
+    {"partition", cmd_partition, "split n items into m groups maximising the weight inside"},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

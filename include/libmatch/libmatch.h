@@ -119,7 +119,7 @@ typedef enum lm_reason {
     LM_REASON_NO_COMMON_SLOT = 2,     /* no feasible group shares a free slot */
     LM_REASON_TOO_FAR = 3,            /* every possible meeting point is too far */
     LM_REASON_ROLE_SHORTAGE = 4,      /* not enough participants of the other role */
-    LM_REASON_NO_VENUE = 5,           /* no reachable venue (open, step-free, capacity) */
+    LM_REASON_NO_VENUE = 5,           /* no reachable venue (open, step-free) with room left */
     LM_REASON_NOT_PLACED = 6          /* feasible groups exist, but the best
                                          grouping found leaves them out */
 } lm_reason;
@@ -514,6 +514,11 @@ LM_API LM_NODISCARD int lm_key_save_file(lm_key *key, const char *path);
 LM_API size_t lm_pseudonym_size(void);
 LM_API LM_NODISCARD int lm_pseudonym(lm_key *key, const char *id, char *out,
                                      size_t out_size);
+
+/* lm_result_save_csv() with the pseudonym of every id (for sharing results
+ * without names; `lmatch pseudonyms` gives the key holder the map back). */
+LM_API LM_NODISCARD int lm_result_save_csv_pseudonymized(lm_result *result, const lm_pool *pool,
+                                                         const char *path, lm_key *key);
 
 /* Writes the pool (taxonomy keys, participants with their built vectors,
  * venues) as msgpack, encrypted when key is not NULL. Vectors round-trip

@@ -250,7 +250,7 @@ def test_pseudonymized_groups_contain_no_real_id(tmp_path, city, key):
     ids = ids_of(pool)
     outputs = []
     for k in (key, key):
-        result = run("groups", pool, "--json", "--pseudonymize", "--key", k, "--effort", 2,
+        result = run("groups", pool, "--json", "-", "--pseudonymize", "--key", k, "--effort", 2,
                      check=0)
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
@@ -261,7 +261,7 @@ def test_pseudonymized_groups_contain_no_real_id(tmp_path, city, key):
     assert named and named <= set(mapping)
     other = tmp_path / "other.key"
     run("keygen", "-o", other, check=0)
-    result = run("groups", pool, "--json", "--pseudonymize", "--key", other, "--effort", 2,
+    result = run("groups", pool, "--json", "-", "--pseudonymize", "--key", other, "--effort", 2,
                  check=0)
     assert not named & set(re.findall(r"ps-[0-9a-f]{32}", result.stdout))
 

@@ -264,11 +264,11 @@ START_TEST(fast_scores_and_rules_agree_with_the_references)
         for (int k = 0; k < 2; k++) {
             const lm_pool *pl = pools[k];
             lm_params *params = pair_params();
-            double *inverse = NULL;
+            lm_pair_profiles profiles;
             lm_pair_scorer scorer;
             lm_pair_rules rules;
-            OK(lm__pair_inverse_norms(pl, &inverse));
-            OK(lm__pair_scorer_init(&scorer, pl, &params->weights, inverse));
+            OK(lm__pair_profiles_build(pl, &profiles));
+            OK(lm__pair_scorer_init(&scorer, pl, &params->weights, &profiles));
             OK(lm__pair_rules_init(&rules, pl, params));
             size_t feasible = 0, checked = 0;
             for (size_t a = 0; a < lm_pool_size(pl); a++) {
@@ -291,7 +291,7 @@ START_TEST(fast_scores_and_rules_agree_with_the_references)
             /* both answers occur, so the comparison means something */
             ck_assert_uint_gt(feasible, 0);
             ck_assert_uint_lt(feasible, checked);
-            free(inverse);
+            lm__pair_profiles_free(&profiles);
             lm__pair_scorer_free(&scorer);
             lm__pair_rules_free(&rules);
             lm_params_free(params);
@@ -413,6 +413,10 @@ static void same_result(const lm_result *a, const lm_result *b)
         for (size_t k = 0; k < 2; k++)
             ck_assert_uint_eq(lm_result_group_member(a, g, k), lm_result_group_member(b, g, k));
     ck_assert_uint_eq(lm_result_unassigned_count(a), lm_result_unassigned_count(b));
+    for (size_t k = 0; k < lm_result_unassigned_count(a); k++) {
+        ck_assert_uint_eq(lm_result_unassigned(a, k), lm_result_unassigned(b, k));
+        ck_assert_int_eq(lm_result_unassigned_reason(a, k), lm_result_unassigned_reason(b, k));
+    }
 }
 
 START_TEST(generated_pools_candidates_never_beat_the_optimum)
@@ -437,9 +441,14 @@ START_TEST(generated_pools_candidates_never_beat_the_optimum)
                   lm_result_total(dense) - 0.05 * fabs(lm_result_total(dense)) - 50.0);
         OK(lm_pairs_match(pool, params, again));
         same_result(sparse, again);
+        /* threads change nothing */
+        OK(lm_params_set_int(params, LM_PARAM_THREADS, 3));
+        OK(lm_pairs_match(pool, params, again));
+        same_result(sparse, again);
         OK(lm_params_set_int(params, LM_PARAM_CANDIDATES, 0));
         OK(lm_pairs_match(pool, params, again));
         same_result(dense, again);
+        OK(lm_params_set_int(params, LM_PARAM_THREADS, 1));
         lm_result_free(dense);
         lm_result_free(sparse);
         lm_result_free(again);

@@ -103,8 +103,12 @@ static void toy_swap_apply(void *context, uint32_t a, uint32_t ga, uint32_t b, u
     t->applied++;
 }
 
-static const lm_search_ops toy_ops = {toy_move_delta, toy_move_apply, toy_swap_delta,
-                                      toy_swap_apply, NULL};
+static const lm_search_ops toy_ops = {
+    .move_delta = toy_move_delta,
+    .move_apply = toy_move_apply,
+    .swap_delta = toy_swap_delta,
+    .swap_apply = toy_swap_apply,
+};
 
 static void toy_random(toy *t, uint32_t n, uint32_t m, uint64_t seed, int low, int high)
 {
