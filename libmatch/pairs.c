@@ -39,7 +39,8 @@ static double elapsed(const progress_state *p)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - p->start.tv_sec) + 1e-9 * (double)(now.tv_nsec - p->start.tv_nsec);
+    return (double)(now.tv_sec - p->start.tv_sec) +
+           1e-9 * (double)(now.tv_nsec - p->start.tv_nsec);
 }
 
 /* Reports at the first call of a phase (fraction 0) and then every
@@ -434,7 +435,10 @@ int lm_pairs_match(const lm_pool *pool, const lm_params *params, lm_result *resu
         lm__result_reset(result);
         if (status == LM_E_CANCELLED)
             return lm__fail(&result->base, status, "cancelled by the progress callback");
-        return lm__fail(&result->base, status, "out of memory");
+        if (status == LM_E_TOO_LARGE)
+            return lm__fail(&result->base, status,
+                            "pool too large for pairs: more than 2^32 vector entries");
+        return lm__fail(&result->base, status, "%s", lm_strerror(status));
     }
     return LM_OK;
 }

@@ -446,6 +446,11 @@ static void consider_window(const scan *c, size_t count)
     }
 }
 
+static int compare_best_first(const void *a, const void *b)
+{
+    return worse(a, b) ? 1 : worse(b, a) ? -1 : 0;
+}
+
 /* Moves the shortlist, best first, into the chosen ones while they are
  * feasible and fewer than keep; empties the shortlist. */
 static void choose(const scan *c)
@@ -453,14 +458,18 @@ static void choose(const scan *c)
     scanner *s = c->s;
     kept *heap = s->heap;
     size_t n = s->heap_count;
-    for (size_t k = 1; k < n; k++) { /* insertion sort, best first: n is small */
-        kept item = heap[k];
-        size_t at = k;
-        while (at > 0 && worse(&heap[at - 1], &item)) {
-            heap[at] = heap[at - 1];
-            at--;
+    if (n > 64) {
+        qsort(heap, n, sizeof *heap, compare_best_first);
+    } else {
+        for (size_t k = 1; k < n; k++) { /* insertion sort: n is small */
+            kept item = heap[k];
+            size_t at = k;
+            while (at > 0 && worse(&heap[at - 1], &item)) {
+                heap[at] = heap[at - 1];
+                at--;
+            }
+            heap[at] = item;
         }
-        heap[at] = item;
     }
     for (size_t k = 0; k < n && s->chosen_count < c->j->keep; k++)
         if (lm__pair_feasible(c->j->rules, c->a, heap[k].participant))

@@ -18,26 +18,51 @@ static uint64_t grid_slots(void)
     return n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
 }
 
-/* Whether distance(p, venue) > max_km is impossible to rule out cheaply:
- * the great-circle distance is at least R * |latitude difference|, and the
- * margin covers rounding, so a venue skipped here is one that
- * lm_distance_km() also puts beyond max_km. */
-static bool maybe_within(const lm_participant *p, const lm_venue *v, double max_km)
+#define RADIANS (3.14159265358979323846 / 180.0)
+
+/* A participant measured against venues: lm_distance_km() is
+ * 2R asin(sqrt(a)) with a = sin^2(dphi/2) + cos(phi1) cos(phi2) sin^2(dlambda/2),
+ * so d <= max_km exactly when a <= limit = sin^2(max_km / 2R). */
+typedef struct probe {
+    const lm_participant *person;
+    double max_km, cos_lat, limit;
+    bool bounded; /* limit and the bounds below apply */
+} probe;
+
+static probe probe_of(const lm_pair_rules *r, const lm_participant *p)
 {
-    const double radians = 3.14159265358979323846 / 180.0;
-    double lower = LM_EARTH_RADIUS_KM * fabs(p->lat - v->lat) * radians;
-    return lower * (1.0 - 1e-9) <= max_km;
+    probe q = {p, lm__max_km(p, r->params), cos(p->lat * RADIANS), 0.0, false};
+    double half_angle = q.max_km / (2.0 * LM_EARTH_RADIUS_KM);
+    q.bounded = p->has_location && half_angle < 1.0;
+    if (q.bounded)
+        q.limit = sin(half_angle) * sin(half_angle);
+    return q;
 }
 
-static bool reaches(const lm_pair_rules *r, const lm_participant *p, const lm_venue *v)
+/* Reach without sines in almost every case: as t - t^3/6 <= sin t <= t for
+ * 0 <= t <= 1, a lies in [low, high], computed with a few multiplications.
+ * Only a venue within a relative 1e-6 of the limit (millimetres) is
+ * measured with lm_distance_km() and the comparison of all_within() in
+ * constraints.c; the margin is far above every rounding error, so the
+ * answer is always that of the reference. */
+static bool reaches(const probe *q, const lm_venue *v, double cos_v)
 {
+    const lm_participant *p = q->person;
     if (!p->has_location)
         return true;
-    double max_km = lm__max_km(p, r->params);
-    if (!maybe_within(p, v, max_km))
-        return false;
-    /* the comparison of all_within() in constraints.c, on the same values */
-    return !(lm_distance_km(p->lat, p->lon, v->lat, v->lon) > max_km);
+    double t1 = fabs(v->lat - p->lat) * RADIANS / 2.0;
+    double t2 = fabs(v->lon - p->lon) * RADIANS / 2.0;
+    if (q->bounded && t1 <= 1.0 && t2 <= 1.0) {
+        double product = q->cos_lat * cos_v;
+        double low1 = t1 - t1 * t1 * t1 / 6.0, low2 = t2 - t2 * t2 * t2 / 6.0;
+        double high = t1 * t1 + product * t2 * t2;
+        double low = low1 * low1 + product * low2 * low2;
+        if (high < q->limit * (1.0 - 1e-6))
+            return true;
+        if (low > q->limit * (1.0 + 1e-6))
+            return false;
+    }
+    return !(lm_distance_km(p->lat, p->lon, v->lat, v->lon) > q->max_km);
 }
 
 int lm__pair_rules_init(lm_pair_rules *r, const lm_pool *pool, const lm_params *params)
@@ -70,12 +95,21 @@ int lm__pair_rules_init(lm_pair_rules *r, const lm_pool *pool, const lm_params *
     for (size_t v = 0; v < venues; v++)
         if (pool->venues[v].step_free)
             r->step_free[v / 64] |= (uint64_t)1 << (v % 64);
+    double *cos_venue = lm__malloc(venues * sizeof *cos_venue);
+    if (!cos_venue) {
+        lm__pair_rules_free(r);
+        return LM_E_NOMEM;
+    }
+    for (size_t v = 0; v < venues; v++)
+        cos_venue[v] = cos(pool->venues[v].lat * RADIANS);
     for (size_t p = 0; p < pool->count; p++) {
+        probe q = probe_of(r, &pool->people[p]);
         uint64_t *bits = r->reach + p * words;
         for (size_t v = 0; v < venues; v++)
-            if (reaches(r, &pool->people[p], &pool->venues[v]))
+            if (reaches(&q, &pool->venues[v], cos_venue[v]))
                 bits[v / 64] |= (uint64_t)1 << (v % 64);
     }
+    lm__free(cos_venue);
     return LM_OK;
 }
 
@@ -139,10 +173,11 @@ bool lm__pair_has_venue(const lm_pair_rules *r, size_t p)
     uint64_t slots = r->masks[p].slots;
     if (r->venue_words)
         return shared_venue(r, r->reach + p * r->venue_words, NULL, person->step_free, slots);
+    probe q = probe_of(r, person);
     for (size_t v = 0; v < pool->venue_count; v++) {
         const lm_venue *venue = &pool->venues[v];
         if ((!person->step_free || venue->step_free) && (venue->open & slots) &&
-            reaches(r, person, venue))
+            reaches(&q, venue, cos(venue->lat * RADIANS)))
             return true;
     }
     return false;

@@ -58,7 +58,8 @@ int lm__result_add_group(lm_result *r, const size_t *members, size_t size, size_
     g->size = size;
     g->slot = g->venue = g->language = -1;
     g->cohost[0] = g->cohost[1] = -1;
-    memcpy(r->members + r->member_count, members, size * sizeof *members);
+    if (size)
+        memcpy(r->members + r->member_count, members, size * sizeof *members);
     r->member_count += size;
     if (group)
         *group = r->group_count;

@@ -17,7 +17,8 @@ static const char usage_head[] =
     "\n"
     "Options:\n"
     "  --json [FILE]        write the JSON result with \"violations\" and \"feasible\";\n"
-    "                       without FILE (or with '-') to standard output\n"
+    "                       to standard output without FILE or with '-'; a FILE\n"
+    "                       after a space must end in .json (else write --json=FILE)\n"
     "  --fail-on-violation  exit 1 when any constraint is violated\n";
 
 enum { OPT_FAIL = 0x200 };
@@ -45,8 +46,32 @@ static void print_report(const cli_pool_source *source, const lm_pool *pool,
                                     : lm_result_violation_message(result, k));
 }
 
+/* `--json` takes an optional value, which getopt only sees as --json=VALUE;
+ * "--json -" and "--json OUT.json" are joined here so they work as well. */
+static void join_json_value(int argc, char **argv, char *joined, size_t size)
+{
+    for (int k = 1; k + 1 < argc; k++) {
+        const char *next = argv[k + 1];
+        size_t length = strlen(next);
+        bool is_file = strcmp(next, "-") == 0 ||
+                       (length > 5 && strcmp(next + length - 5, ".json") == 0);
+        if (strcmp(argv[k], "--json") != 0 || !is_file)
+            continue;
+        snprintf(joined, size, "--json=%s", next);
+        argv[k] = joined;
+        for (int m = k + 1; m + 1 < argc; m++)
+            argv[m] = argv[m + 1];
+        argv[argc - 1] = NULL;
+        return;
+    }
+}
+
 int cmd_eval(int argc, char **argv)
 {
+    char joined[4096] = "";
+    join_json_value(argc, argv, joined, sizeof joined);
+    if (joined[0] && argv[argc - 1] == NULL)
+        argc--;
     static const struct option options[] = {
         CLI_RUN_OPTIONS,
         {"json", optional_argument, NULL, OPT_JSON},

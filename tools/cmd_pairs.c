@@ -31,6 +31,8 @@ static const char usage[] =
     "                       name=value pairs: theme=2,unassigned=5 (names: theme/alpha,\n"
     "                       shared/beta, exchange/gamma, cohost/eta, balance/lambda,\n"
     "                       unassigned/mu)\n"
+    "  --threads T          threads for scoring pairs (default 1); the pairs do not\n"
+    "                       depend on T\n"
     "  --no-language        do not require a shared language\n"
     "  --max-km K           travel distance for who gives none (default 5)\n"
     "  --seed N             accepted for symmetry with groups; pairs use no randomness\n"
@@ -44,6 +46,7 @@ int cmd_pairs(int argc, char **argv)
     static const struct option options[] = {
         {"venues", required_argument, NULL, OPT_VENUES},
         {"candidates", required_argument, NULL, OPT_CANDIDATES},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"weights", required_argument, NULL, OPT_WEIGHTS},
         {"no-language", no_argument, NULL, OPT_NO_LANGUAGE},
         {"max-km", required_argument, NULL, OPT_MAX_KM},

@@ -302,6 +302,43 @@ START_TEST(fast_scores_and_rules_agree_with_the_references)
 }
 END_TEST
 
+START_TEST(venue_reach_at_the_limit_is_that_of_the_reference)
+{
+    /* a person exactly at, just within and just beyond max_km of a venue,
+     * in several directions and distances: the fast reach test must agree
+     * with lm_distance_km() to the last bit */
+    for (int k = 0; k < 60; k++) {
+        lm_pool *pool = NULL;
+        OK(lm_pool_new(NULL, &pool));
+        double lat = 52.09 + 0.0007 * k * (k % 2 ? 1 : -1), lon = 5.12 + 0.0011 * (k % 7);
+        OK(lm_pool_add_venue(pool, "v", 52.09, 5.12, 1, 1, true, NULL));
+        double d = lm_distance_km(lat, lon, 52.09, 5.12);
+        double limits[3] = {d, nextafter(d, 0.0), nextafter(d, 1e9)};
+        for (int l = 0; l < 3; l++) {
+            size_t p;
+            char id[32];
+            snprintf(id, sizeof id, "p%d", l);
+            OK(lm_pool_add(pool, id, LM_NEWCOMER, &p));
+            OK(lm_pool_set_location(pool, p, lat, lon, limits[l] > 0 ? limits[l] : 1e-3));
+        }
+        lm_params *params = pair_params();
+        lm_pair_rules rules;
+        OK(lm__pair_rules_init(&rules, pool, params));
+        for (size_t p = 0; p < 3; p++) {
+            double max_km;
+            double plat, plon;
+            ck_assert(lm_pool_location(pool, p, &plat, &plon, &max_km));
+            bool expected = !(lm_distance_km(plat, plon, 52.09, 5.12) > max_km);
+            ck_assert_int_eq(lm__pair_has_venue(&rules, p), expected);
+            ck_assert_int_eq((int)(rules.reach[p] & 1), expected);
+        }
+        lm__pair_rules_free(&rules);
+        lm_params_free(params);
+        lm_pool_free(pool);
+    }
+}
+END_TEST
+
 /* ---- reasons ------------------------------------------------------------------- */
 
 static size_t add_person(lm_pool *pool, const char *id, lm_role role, const char *languages,
@@ -558,6 +595,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, tiny_pools_reach_the_brute_force_optimum);
     tcase_add_test(tc, fast_scores_and_rules_agree_with_the_references);
+    tcase_add_test(tc, venue_reach_at_the_limit_is_that_of_the_reference);
     tcase_add_test(tc, unassigned_people_get_the_most_specific_reason);
     tcase_add_test(tc, generated_pools_candidates_never_beat_the_optimum);
     tcase_add_test(tc, errors_and_cancellation);
