@@ -355,7 +355,7 @@ static int place_groups(lm_gstate *s, int *slot_of, int *venue_of)
  * which groups can exist at all, and the search cannot open new groups. */
 static int starts_for(const lm_gstate *s, const lm_params *params)
 {
-    if (s->item_count > 64 || s->use_venues) /* places are not part of a saved start */
+    if (s->item_count > 64)
         return 1;
     int64_t starts = params->effort > 0 ? params->effort : 1;
     return starts > 64 ? 64 : (int)starts;
@@ -375,6 +375,9 @@ static int solve_region(job *j, size_t r, bool main_thread)
     uint32_t *best = lm__malloc((s.item_count ? s.item_count : 1) * sizeof *best);
     if (!best)
         status = LM_E_NOMEM;
+    /* the best start: who is in which group, and each group's place */
+    int *best_place = NULL;
+    uint32_t best_groups = 0;
     double best_value = -INFINITY;
     int starts = starts_for(&s, j->params);
     if (status == LM_OK && lm__groups_exact_applies(&s)) {
@@ -389,15 +392,31 @@ static int solve_region(job *j, size_t r, bool main_thread)
         if (status == LM_OK && value > best_value + 1e-12) {
             best_value = value;
             memcpy(best, s.group_of, s.item_count * sizeof *best);
+            int *places = lm__reallocarray(best_place, 2 * (size_t)s.group_count + 1,
+                                           sizeof *places);
+            if (!places) {
+                status = LM_E_NOMEM;
+                break;
+            }
+            best_place = places;
+            best_groups = s.group_count;
+            for (uint32_t g = 0; g < s.group_count; g++) {
+                best_place[2 * g] = s.place_venue[g];
+                best_place[2 * g + 1] = s.place_slot[g];
+            }
         }
     }
     if (status == LM_OK && starts > 1 && best_value > -INFINITY) {
         dissolve_all(&s);
+        for (uint32_t g = 0; g < best_groups; g++)
+            if (best_place[2 * g] >= 0)
+                lm__gstate_take_place(&s, g, best_place[2 * g], best_place[2 * g + 1]);
         for (uint32_t k = 0; k < s.item_count; k++)
             if (best[k] != LM_NO_GROUP)
                 lm__gstate_apply(&s, best[k], LM_NONE_ITEM, k);
     }
     lm__free(best);
+    lm__free(best_place);
     if (status == LM_OK) {
         slot_of = lm__malloc((s.group_count ? s.group_count : 1) * sizeof *slot_of);
         venue_of = lm__malloc((s.group_count ? s.group_count : 1) * sizeof *venue_of);

@@ -59,7 +59,7 @@ static void dissolve(lm_gstate *s, uint32_t g)
  * people could join the seed (same language, free then, venue in reach);
  * false when no place has room. */
 static bool choose_place(lm_gstate *s, uint32_t seed, const uint32_t *order, uint32_t n,
-                         uint32_t start, int *venue, int *slot)
+                         uint32_t start, lm_rng *explore, int *venue, int *slot)
 {
     const lm_item *it = &s->items[seed];
     uint32_t sample[SCAN_LIMIT], sampled = 0;
@@ -69,7 +69,8 @@ static bool choose_place(lm_gstate *s, uint32_t seed, const uint32_t *order, uin
             lm__gstate_pair_compatible(s, seed, item))
             sample[sampled++] = item;
     }
-    long best = -1;
+    double best = -1.0;
+    long best_fits = -1;
     for (uint32_t v = 0; v < s->venue_count; v++) {
         if (!(it->venues >> v & 1))
             continue;
@@ -84,14 +85,17 @@ static bool choose_place(lm_gstate *s, uint32_t seed, const uint32_t *order, uin
                 const lm_item *other = &s->items[sample[k]];
                 fits += (other->venues >> v & 1) && (other->slots >> t & 1);
             }
-            if (fits > best) {
-                best = fits;
+            /* restarts blur the counts so that they try other places */
+            double score = (double)fits + (explore ? 3.0 * lm__rng_unit(explore) : 0.0);
+            if (score > best) {
+                best = score;
+                best_fits = fits;
                 *venue = (int)v;
                 *slot = t;
             }
         }
     }
-    return best + 1 >= (long)s->min_size;
+    return best_fits + 1 >= (long)s->min_size;
 }
 
 /* A group that meets every hard constraint as it stands. */
@@ -153,7 +157,7 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
             break;
         if (s->use_venues) {
             int venue, slot;
-            if (!choose_place(s, seed, order, n, k + 1, &venue, &slot))
+            if (!choose_place(s, seed, order, n, k + 1, explore ? rng : NULL, &venue, &slot))
                 continue;
             lm__gstate_take_place(s, g, venue, slot);
         }
