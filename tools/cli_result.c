@@ -30,7 +30,8 @@ const char cli_run_options_help[] =
     "  --passphrase-file F  the same from a passphrase (its first line)\n"
     "  --pseudonymize       write keyed pseudonyms (lmatch pseudonyms maps them back)\n"
     "                       instead of ids in every output; needs --key or a passphrase\n"
-    "  --quiet              no progress line on stderr\n";
+    "  --quiet              no progress line on stderr\n"
+    "  -h, --help           show this help\n";
 
 static const struct {
     const char *names[2];
@@ -478,5 +479,72 @@ int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_res
         code = cli_write_result_json(json_path, pool, result, with_violations, rename, context);
     if (code == CLI_OK && !csv_path && !json_path)
         cli_print_groups(stdout, pool, result, rename, context);
+    return code;
+}
+
+int cli_solve(int argc, char **argv, const cli_solver *solver)
+{
+    lm_params *params = NULL;
+    lm_key *key = NULL;
+    lm_pool *pool = NULL;
+    lm_result *result = NULL;
+    if (lm_params_new(&params) != LM_OK)
+        return cli_error("out of memory");
+    cli_pool_source source = {0};
+    const char *output = NULL, *json = NULL;
+    bool quiet = false;
+    int option, code = CLI_OK;
+    while ((option = cli_getopt(argc, argv, "o:h", solver->options)) != -1) {
+        int handled = cli_run_option(solver->name, option, optarg, params, &quiet, &source);
+        if (handled < 0) {
+            code = CLI_USAGE;
+            goto done;
+        }
+        if (handled)
+            continue;
+        switch (option) {
+        case 'o': output = optarg; break;
+        case OPT_JSON: json = optarg; break;
+        case 'h':
+            printf("%s%s", solver->usage, solver->more_usage ? solver->more_usage : "");
+            code = CLI_OK;
+            goto done;
+        default: code = CLI_USAGE; goto done;
+        }
+    }
+    if (optind + 1 != argc) {
+        code = cli_usage_error(solver->name, "expects one pool file");
+        goto done;
+    }
+    if (lm_params_check(params) != LM_OK) {
+        code = cli_usage_error(solver->name, "%s", lm_errmsg(params));
+        goto done;
+    }
+    source.path = argv[optind];
+    code = cli_prepare_key(solver->name, &source, &key);
+    if (code == CLI_OK)
+        code = cli_load_pool(&source, &pool);
+    if (code != CLI_OK)
+        goto done;
+    if (lm_result_new(&result) != LM_OK) {
+        code = cli_error("out of memory");
+        goto done;
+    }
+    cli_progress progress = {0};
+    if (!quiet && lm_params_set_progress(params, cli_progress_line, &progress) != LM_OK) {
+        code = cli_error("out of memory");
+        goto done;
+    }
+    int status = solver->solve(pool, params, result);
+    cli_progress_done(&progress);
+    if (status != LM_OK)
+        code = cli_report(status, result, source.path);
+    else
+        code = cli_write_outputs(&source, pool, result, output, json, false);
+done:
+    lm_result_free(result);
+    lm_pool_free(pool);
+    lm_key_free(key);
+    lm_params_free(params);
     return code;
 }

@@ -84,6 +84,20 @@ int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result
 void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
                       cli_id_fn rename, void *context);
 
+/* A solving command (groups, pairs): its options must include output ('o'),
+ * json (OPT_JSON) and help ('h') besides the shared run options. */
+typedef int (*cli_solve_fn)(const lm_pool *pool, const lm_params *params, lm_result *result);
+typedef struct cli_solver {
+    const char *name;
+    const char *usage;      /* help text, printed before more_usage */
+    const char *more_usage; /* may be NULL */
+    const struct option *options;
+    cli_solve_fn solve;
+} cli_solver;
+/* Parses the command line, loads the pool (any format), solves with a
+ * progress line, and writes the outputs. Returns the exit code. */
+int cli_solve(int argc, char **argv, const cli_solver *solver);
+
 /* Writes the result as the --json/-o options ask, with pseudonyms when
  * source->pseudonymize (key in source->key); prints the text summary when
  * neither is given. Returns a CLI exit code. */

@@ -25,7 +25,7 @@ enum { OPT_FAIL = 0x200 };
 
 static int help(void)
 {
-    printf("%s%s  -h, --help           show this help\n", usage_head, cli_run_options_help);
+    printf("%s%s", usage_head, cli_run_options_help);
     return CLI_OK;
 }
 

@@ -1,7 +1,5 @@
 /* lmatch pairs: newcomer-resident buddy pairs ("taalmaatjes"), matched
  * exactly. The outputs are those of `lmatch groups`, with groups of two. */
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli_result.h"
 
@@ -38,6 +36,9 @@ static const char usage[] =
     "  --seed N             accepted for symmetry with groups; pairs use no randomness\n"
     "  --taxonomy FILE      topics from a taxonomy CSV instead of the default\n"
     "  --strict             unknown tags are errors, not warnings\n"
+    "  --key FILE           key file (lmatch keygen) for an encrypted pool\n"
+    "  --passphrase-file F  the same from a passphrase (its first line)\n"
+    "  --pseudonymize       write keyed pseudonyms instead of ids in every output\n"
     "  --quiet              no progress line on stderr\n"
     "  -h, --help           show this help\n";
 
@@ -54,59 +55,14 @@ int cmd_pairs(int argc, char **argv)
         {"taxonomy", required_argument, NULL, OPT_TAXONOMY},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
+        {"pseudonymize", no_argument, NULL, OPT_PSEUDONYMIZE},
         {"output", required_argument, NULL, 'o'},
         {"json", required_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    lm_params *params = NULL;
-    if (lm_params_new(&params) != LM_OK)
-        return cli_error("out of memory");
-    cli_pool_source source = {0};
-    const char *output = NULL, *json = NULL;
-    bool quiet = false;
-    int option, code = CLI_OK;
-    while ((option = cli_getopt(argc, argv, "o:h", options)) != -1) {
-        int handled = cli_run_option("pairs", option, optarg, params, &quiet, &source);
-        if (handled < 0) {
-            code = CLI_USAGE;
-            goto done;
-        }
-        if (handled)
-            continue;
-        switch (option) {
-        case 'o': output = optarg; break;
-        case OPT_JSON: json = optarg; break;
-        case 'h': code = cli_help(usage); goto done;
-        default: code = CLI_USAGE; goto done;
-        }
-    }
-    if (optind + 1 != argc) {
-        code = cli_usage_error("pairs", "expects one pool file");
-        goto done;
-    }
-    source.path = argv[optind];
-    lm_pool *pool = NULL;
-    code = cli_load_pool(&source, &pool);
-    if (code != CLI_OK)
-        goto done;
-    lm_result *result = NULL;
-    cli_progress progress = {0};
-    if (lm_result_new(&result) != LM_OK) {
-        code = cli_error("out of memory");
-    } else {
-        if (!quiet && lm_params_set_progress(params, cli_progress_line, &progress) != LM_OK)
-            code = cli_error("out of memory");
-        int status = code == CLI_OK ? lm_pairs_match(pool, params, result) : LM_OK;
-        cli_progress_done(&progress);
-        if (status != LM_OK)
-            code = cli_report(status, result, source.path);
-        if (code == CLI_OK)
-            code = cli_write_outputs(&source, pool, result, output, json, false);
-    }
-    lm_result_free(result);
-    lm_pool_free(pool);
-done:
-    lm_params_free(params);
-    return code;
+    const cli_solver solver = {"pairs", usage, NULL, options, lm_pairs_match};
+    return cli_solve(argc, argv, &solver);
 }
