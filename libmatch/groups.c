@@ -19,7 +19,7 @@
 
 /* Participants per region: large enough that most good partners of anyone
  * are in their region, small enough that a region's search stays cheap. */
-#define REGION_TARGET 400
+#define REGION_TARGET 3000
 
 /* ---- the search adapter ------------------------------------------------------ */
 
@@ -100,6 +100,21 @@ static void swap_apply(void *context, uint32_t a, uint32_t group_a, uint32_t b,
  * per-item offset so different items look at different groups first. */
 #define CANDIDATES_MAX 6
 
+typedef struct candidate_list {
+    const lm_gstate *state;
+    uint32_t item, own;
+    uint32_t *groups;
+    size_t found, limit;
+} candidate_list;
+
+static bool take_candidate(void *context, uint32_t g)
+{
+    candidate_list *c = context;
+    if (g != c->own && lm__gstate_compatible(c->state, c->item, g))
+        c->groups[c->found++] = g;
+    return c->found < c->limit;
+}
+
 static size_t candidates(void *context, uint32_t item, uint32_t *groups, size_t cap)
 {
     const lm_gstate *s = ((adapter *)context)->state;
@@ -108,6 +123,13 @@ static size_t candidates(void *context, uint32_t item, uint32_t *groups, size_t 
     if (count == 0)
         return 0;
     uint32_t own = s->group_of[item];
+    if (s->use_venues && s->venue_count) {
+        /* through the places the person can use: every group there fits */
+        candidate_list list = {s, item, own, groups, 0, limit};
+        uint32_t offset = (uint32_t)(((uint64_t)item * 2654435761u) % s->venue_count);
+        lm__gstate_groups_at_places(s, item, offset, take_candidate, &list);
+        return list.found;
+    }
     uint32_t start = (uint32_t)(((uint64_t)item * 2654435761u) % count);
     for (uint32_t k = 0; k < count && found < limit; k++) {
         uint32_t g = (start + k) % count;
@@ -227,7 +249,7 @@ static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int p
     /* effort counts perturbation rounds per ten participants: each round
      * costs about the size of its change (local descent), so the budget is
      * linear in the region's size. */
-    options.max_rounds = (uint64_t)p->effort * s->item_count / 200 + 1;
+    options.max_rounds = (uint64_t)p->effort * s->item_count / 400 + 1;
     options.allow_unassigned = true;
     options.local_descent = true;
     options.perturb_samples = 4;

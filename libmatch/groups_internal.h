@@ -115,6 +115,10 @@ typedef struct lm_gstate {
     int *place_venue, *place_slot; /* region venue index / slot; -1 none */
     uint32_t *place_used;          /* by venue * slot_count + slot */
     uint32_t slot_count;
+    /* The groups at each place, as singly linked lists, so that candidate
+     * groups of a person are found through the places they can use. */
+    uint32_t *place_first;         /* by place; LM_NONE_ITEM = empty */
+    uint32_t *place_next;          /* by group */
     double *lat, *lon;        /* mean of located members */
     uint32_t *located;
 } lm_gstate;
@@ -147,6 +151,10 @@ bool lm__gstate_pair_compatible(const lm_gstate *state, uint32_t a, uint32_t b);
 void lm__gstate_take_place(lm_gstate *state, uint32_t g, int venue, int slot);
 /* Returns g's place to the venue's capacity (g must be empty). */
 void lm__gstate_release_place(lm_gstate *state, uint32_t g);
+/* Calls visit(context, g) for the groups at the places item can use,
+ * starting at a place chosen by `start`; stops when visit returns false. */
+void lm__gstate_groups_at_places(const lm_gstate *state, uint32_t item, uint32_t start,
+                                 bool (*visit)(void *context, uint32_t g), void *context);
 /* Free capacity of a place. */
 uint32_t lm__gstate_place_room(const lm_gstate *state, int venue, int slot);
 

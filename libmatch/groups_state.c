@@ -143,6 +143,8 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
 
     s->venue_open = lm__calloc(s->venue_count ? s->venue_count : 1, sizeof *s->venue_open);
     s->place_used = lm__calloc((size_t)s->venue_count * s->slot_count + 1, sizeof *s->place_used);
+    s->place_first = lm__malloc(((size_t)s->venue_count * s->slot_count + 1) *
+                                sizeof *s->place_first);
     s->items = lm__calloc(region->count ? region->count : 1, sizeof *s->items);
     s->group_of = lm__malloc((region->count ? region->count : 1) * sizeof *s->group_of);
     size_t total = 0;
@@ -151,10 +153,13 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
         total += 2 * (size_t)p->length[0] + p->length[1] + p->length[2];
     }
     s->entries = lm__malloc((total ? total : 1) * sizeof *s->entries);
-    if (!s->venue_open || !s->items || !s->group_of || !s->entries || !s->place_used) {
+    if (!s->venue_open || !s->items || !s->group_of || !s->entries || !s->place_used ||
+        !s->place_first) {
         lm__gstate_free(s);
         return LM_E_NOMEM;
     }
+    for (size_t place = 0; place <= (size_t)s->venue_count * s->slot_count; place++)
+        s->place_first[place] = LM_NONE_ITEM;
     for (uint32_t v = 0; v < s->venue_count; v++) {
         const lm_venue *venue = &pool->venues[s->venues[v]];
         s->venue_open[v] = venue->open;
@@ -174,6 +179,8 @@ void lm__gstate_free(lm_gstate *s)
 {
     lm__free(s->venue_open);
     lm__free(s->place_used);
+    lm__free(s->place_first);
+    lm__free(s->place_next);
     lm__free(s->place_venue);
     lm__free(s->place_slot);
     lm__free(s->items);
@@ -236,7 +243,8 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
         grow((void **)&s->lat, n, sizeof *s->lat) || grow((void **)&s->lon, n, sizeof *s->lon) ||
         grow((void **)&s->located, n, sizeof *s->located) ||
         grow((void **)&s->place_venue, n, sizeof *s->place_venue) ||
-        grow((void **)&s->place_slot, n, sizeof *s->place_slot))
+        grow((void **)&s->place_slot, n, sizeof *s->place_slot) ||
+        grow((void **)&s->place_next, n, sizeof *s->place_next))
         return LM_E_NOMEM;
     for (uint32_t g = s->group_capacity; g < capacity; g++) {
         s->size[g] = 0;
@@ -497,17 +505,46 @@ double lm__gstate_score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint3
 
 void lm__gstate_take_place(lm_gstate *s, uint32_t g, int venue, int slot)
 {
+    size_t place = (size_t)venue * s->slot_count + (size_t)slot;
     s->place_venue[g] = venue;
     s->place_slot[g] = slot;
-    s->place_used[(size_t)venue * s->slot_count + (size_t)slot]++;
+    s->place_used[place]++;
+    s->place_next[g] = s->place_first[place];
+    s->place_first[place] = g;
 }
 
 void lm__gstate_release_place(lm_gstate *s, uint32_t g)
 {
     if (s->place_venue[g] < 0)
         return;
-    s->place_used[(size_t)s->place_venue[g] * s->slot_count + (size_t)s->place_slot[g]]--;
+    size_t place = (size_t)s->place_venue[g] * s->slot_count + (size_t)s->place_slot[g];
+    s->place_used[place]--;
+    uint32_t *link = &s->place_first[place];
+    while (*link != g)
+        link = &s->place_next[*link];
+    *link = s->place_next[g];
     s->place_venue[g] = s->place_slot[g] = -1;
+}
+
+void lm__gstate_groups_at_places(const lm_gstate *s, uint32_t item, uint32_t start,
+                                 bool (*visit)(void *context, uint32_t g), void *context)
+{
+    const lm_item *it = &s->items[item];
+    uint32_t venues = s->venue_count;
+    for (uint32_t k = 0; k < venues; k++) {
+        uint32_t v = (start + k) % venues;
+        if (!(it->venues >> v & 1))
+            continue;
+        for (uint64_t open = s->venue_open[v] & it->slots; open; open &= open - 1) {
+            int t = 0;
+            while (!(open >> t & 1))
+                t++;
+            for (uint32_t g = s->place_first[(size_t)v * s->slot_count + (size_t)t];
+                 g != LM_NONE_ITEM; g = s->place_next[g])
+                if (!visit(context, g))
+                    return;
+        }
+    }
 }
 
 uint32_t lm__gstate_place_room(const lm_gstate *s, int venue, int slot)

@@ -19,6 +19,8 @@ typedef struct lm_partition_tuning {
     uint32_t stagnation;
     int perturb_strength;
     uint32_t population;        /* searches per thread, halved until one is left; 0 = 1 */
+    double profile_work;        /* largest size-profile table (cells x range) before the
+                                   greedy profile is used instead; 0 = 1e8 */
 } lm_partition_tuning;
 
 void lm__partition_default_tuning(size_t n, size_t m, lm_partition_tuning *tuning);

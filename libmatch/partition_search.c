@@ -103,16 +103,51 @@ static uint64_t mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* Without the table: items go one by one to the largest group with room
+ * (the one where an extra item adds the most pairs). Not always the best
+ * profile, but close, and linear. */
+static void greedy_profile(const lm_mdgp_job *j, lm_rng *rng, uint32_t *sizes)
+{
+    size_t left = j->n;
+    for (uint32_t g = 0; g < j->m; g++) {
+        sizes[g] = j->lower[g];
+        left -= j->lower[g];
+    }
+    for (; left > 0; left--) {
+        uint32_t best = UINT32_MAX, ties = 0;
+        for (uint32_t g = 0; g < j->m; g++) {
+            if (sizes[g] >= j->capacity[g])
+                continue;
+            if (best == UINT32_MAX || sizes[g] > sizes[best]) {
+                best = g;
+                ties = 1;
+            } else if (sizes[g] == sizes[best] && lm__rng_below(rng, ++ties) == 0) {
+                best = g;
+            }
+        }
+        sizes[best]++; /* room exists: the bounds were checked to hold n */
+    }
+}
+
 /* Group sizes that maximise the number of pairs inside groups, sum of
  * k(k-1)/2: the expected objective of a random assignment with those sizes.
  * Local search rarely changes a size profile on its own (moving an item from
  * a large group to a small one costs about the difference in sizes times a
  * typical weight), so the start decides it. Dynamic programming over groups
- * and the number of items placed; ties are broken at random so that threads
- * try different profiles of equal count. */
+ * and the number of items placed, O(n * sum of bound ranges); ties are
+ * broken at random so that threads try different profiles of equal count.
+ * Instances too large for the table use greedy_profile. */
 static int size_profile(const lm_mdgp_job *j, lm_rng *rng, uint32_t *sizes)
 {
     size_t n = j->n, m = j->m, width = n + 1;
+    double work = 0;
+    for (size_t g = 0; g < m; g++)
+        work += (double)(j->capacity[g] - j->lower[g] + 1) * (double)width;
+    double limit = j->tuning->profile_work > 0 ? j->tuning->profile_work : 1e8;
+    if (work > limit || (double)(m + 1) * (double)width > (double)(1 << 24)) {
+        greedy_profile(j, rng, sizes);
+        return LM_OK;
+    }
     /* pairs[g*width + t]: most pairs with groups g.. holding t items. */
     double *pairs = lm__malloc((m + 1) * width * sizeof *pairs);
     if (!pairs)
@@ -263,7 +298,9 @@ static int narrow(lm_mdgp_worker *wk, uint32_t *alive)
         if (c == 1)
             break;
     }
-    uint64_t total_rounds = (uint64_t)params->effort * j->tuning->rounds_per_effort;
+    uint64_t effort = params->effort > 0 ? (uint64_t)params->effort : 0;
+    uint64_t per = j->tuning->rounds_per_effort;
+    uint64_t total_rounds = per && effort > UINT64_MAX / per ? UINT64_MAX : effort * per;
     uint64_t rounds_left = total_rounds;
     relay r = {params, {0, 0}, -INFINITY, 0.0, 0.0};
     clock_gettime(CLOCK_MONOTONIC, &r.start);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "libmatch/libmatch.h"
+#include "mdgp_internal.h"
 #include "mdgplib_dir.h" /* MDGPLIB_DIR, set by tests/meson.build */
 
 typedef struct instance {
@@ -285,10 +286,6 @@ START_TEST(cancel_keeps_best_and_time_limit_stops)
 }
 END_TEST
 
-/* The library's test hook (common_internal.h), declared here to keep this
- * test on the public header otherwise. */
-long lm__alloc_fail_at(long n);
-
 START_TEST(allocation_failures_are_reported)
 {
     size_t n = 12, m = 3;
@@ -320,6 +317,54 @@ START_TEST(allocation_failures_are_reported)
 }
 END_TEST
 
+START_TEST(population_narrows_to_the_best)
+{
+    size_t n = 48, m = 4;
+    double *w = random_weights(n, 11);
+    size_t lower[4] = {8, 10, 12, 6}, upper[4] = {16, 12, 14, 20};
+    lm_params *params;
+    ck_assert_int_eq(lm_params_new(&params), LM_OK);
+    ck_assert_int_eq(lm_params_set_int(params, LM_PARAM_EFFORT, 1), LM_OK);
+    ck_assert_int_eq(lm_params_set_int(params, LM_PARAM_THREADS, 2), LM_OK);
+    lm_partition_tuning tuning;
+    lm__partition_default_tuning(n, m, &tuning);
+    instance in = {.n = n, .m = m, .w = w};
+    memcpy(in.lower, lower, sizeof lower);
+    memcpy(in.upper, upper, sizeof upper);
+    double totals[2];
+    for (uint32_t population = 3; population <= 4; population++) {
+        tuning.population = population;
+        lm_result *a, *b;
+        ck_assert_int_eq(lm_result_new(&a), LM_OK);
+        ck_assert_int_eq(lm_result_new(&b), LM_OK);
+        ck_assert_int_eq(lm__partition_solve_tuned(n, m, w, lower, upper, params, &tuning, a),
+                         LM_OK);
+        ck_assert_int_eq(lm__partition_solve_tuned(n, m, w, lower, upper, params, &tuning, b),
+                         LM_OK);
+        check_bounds(&in, a);
+        ck_assert_double_eq_tol(lm_result_total(a), objective_of(&in, a), 1e-9);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_int_eq(lm_result_item_group(a, i), lm_result_item_group(b, i));
+        totals[population - 3] = lm_result_total(a);
+        lm_result_free(a);
+        lm_result_free(b);
+    }
+    ck_assert(totals[0] > 0 && totals[1] > 0);
+
+    /* The greedy size profile (for instances too large for the table). */
+    tuning.population = 1;
+    tuning.profile_work = 1;
+    lm_result *r;
+    ck_assert_int_eq(lm_result_new(&r), LM_OK);
+    ck_assert_int_eq(lm__partition_solve_tuned(n, m, w, lower, upper, params, &tuning, r), LM_OK);
+    check_bounds(&in, r);
+    ck_assert_double_eq_tol(lm_result_total(r), objective_of(&in, r), 1e-9);
+    lm_result_free(r);
+    lm_params_free(params);
+    free(w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("partition");
@@ -331,6 +376,7 @@ int main(void)
     tcase_add_test(tc, bad_inputs_give_exact_errors);
     tcase_add_test(tc, cancel_keeps_best_and_time_limit_stops);
     tcase_add_test(tc, allocation_failures_are_reported);
+    tcase_add_test(tc, population_narrows_to_the_best);
     suite_add_tcase(suite, tc);
     SRunner *runner = srunner_create(suite);
     srunner_run_all(runner, CK_ENV);
