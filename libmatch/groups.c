@@ -165,6 +165,8 @@ typedef struct job {
     const lm_params *params;
     const lm_regions *regions;
     region_out *outs;
+    size_t out_count;           /* outs of this phase, then of the next one */
+    const uint32_t *base_used;  /* venue capacity used by an earlier phase */
     atomic_size_t next;
     atomic_size_t done;
     atomic_int stop;
@@ -391,8 +393,9 @@ static int solve_region(job *j, size_t r, bool main_thread)
     int status = lm__gstate_init(&s, j->pool, j->params, region, use_venues);
     if (status != LM_OK)
         return status;
+    s.base_used = j->base_used;
     lm_rng rng;
-    lm__rng_seed(&rng, j->params->seed, (uint64_t)r);
+    lm__rng_seed(&rng, j->params->seed, (uint64_t)r + (j->base_used ? 0x10000000u : 0u));
     int *slot_of = NULL, *venue_of = NULL;
     uint32_t *best = lm__malloc((s.item_count ? s.item_count : 1) * sizeof *best);
     if (!best)
@@ -518,13 +521,13 @@ static int compare_unassigned(const void *a, const void *b)
 static int build_result(job *j, lm_result *result)
 {
     size_t total_groups = 0;
-    for (size_t r = 0; r < j->regions->count; r++)
+    for (size_t r = 0; r < j->out_count; r++)
         total_groups += j->outs[r].group_count;
     group_ref *refs = lm__malloc((total_groups ? total_groups : 1) * sizeof *refs);
     if (!refs)
         return LM_E_NOMEM;
     size_t at = 0;
-    for (size_t r = 0; r < j->regions->count; r++) {
+    for (size_t r = 0; r < j->out_count; r++) {
         size_t first = 0;
         for (size_t g = 0; g < j->outs[r].group_count; g++) {
             refs[at++] = (group_ref){j->outs[r].members[first], r, g, first};
@@ -565,7 +568,7 @@ static int build_result(job *j, lm_result *result)
         total += score.terms[LM_TERM_TOTAL];
     }
     lm__free(refs);
-    for (size_t r = 0; r < j->regions->count && status == LM_OK; r++)
+    for (size_t r = 0; r < j->out_count && status == LM_OK; r++)
         for (size_t k = 0; k < j->outs[r].unassigned_count && status == LM_OK; k++)
             status = lm__result_add_unassigned(result, j->outs[r].unassigned[k],
                                                j->outs[r].reasons[k]);
@@ -594,6 +597,111 @@ static void outs_free(region_out *outs, size_t count)
     lm__free(outs);
 }
 
+/* Solves every region of j on params->threads threads (the caller's
+ * included); the status of the first failure, or LM_E_CANCELLED. */
+static int run_phase(job *j)
+{
+    atomic_init(&j->next, 0);
+    atomic_init(&j->done, 0);
+    atomic_init(&j->stop, 0);
+    atomic_init(&j->status, LM_OK);
+    pthread_mutex_init(&j->lock, NULL);
+    size_t threads = (size_t)j->params->threads;
+    if (threads > j->regions->count)
+        threads = j->regions->count ? j->regions->count : 1;
+    pthread_t *workers = threads > 1 ? lm__calloc(threads - 1, sizeof *workers) : NULL;
+    size_t started = 0;
+    if (workers)
+        for (; started < threads - 1; started++)
+            if (pthread_create(&workers[started], NULL, worker, j) != 0)
+                break; /* fewer threads: same result, only slower */
+    work(j, true);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(workers[t], NULL);
+    lm__free(workers);
+    pthread_mutex_destroy(&j->lock);
+    int status = atomic_load(&j->status);
+    if (status == LM_OK && atomic_load(&j->stop))
+        status = LM_E_CANCELLED;
+    return status;
+}
+
+/* With venues, a second phase gives the people left out a chance at the
+ * venue capacity the first phase left unused: regions are cut again over
+ * the leftovers and the venues with room, whatever region they were in. */
+static int second_phase(job *first)
+{
+    const lm_pool *pool = first->pool;
+    size_t slots = lm_slot_count();
+    uint32_t *used = lm__calloc(pool->venue_count * slots + 1, sizeof *used);
+    uint8_t *people = lm__calloc(pool->count + 1, 1);
+    uint8_t *venues = lm__calloc(pool->venue_count + 1, 1);
+    lm_regions regions = {0};
+    job j;
+    memset(&j, 0, sizeof j);
+    int status = LM_E_NOMEM;
+    if (!used || !people || !venues)
+        goto done;
+    size_t left = 0, usable = 0;
+    for (size_t r = 0; r < first->out_count; r++) {
+        const region_out *out = &first->outs[r];
+        for (size_t g = 0; g < out->group_count; g++)
+            if (out->venues[g] >= 0 && out->slots[g] >= 0)
+                used[(size_t)out->venues[g] * slots + (size_t)out->slots[g]]++;
+        for (size_t k = 0; k < out->unassigned_count; k++, left++)
+            people[out->unassigned[k]] = 1;
+    }
+    for (size_t v = 0; v < pool->venue_count; v++)
+        for (size_t t = 0; t < slots && !venues[v]; t++)
+            if ((pool->venues[v].open >> t & 1) && used[v * slots + t] < pool->venues[v].capacity) {
+                venues[v] = 1;
+                usable++;
+            }
+    status = LM_OK;
+    if (left < (size_t)first->params->min_size || usable == 0)
+        goto done;
+    lm_region_filter filter = {people, venues};
+    status = lm__regions_build(pool, REGION_TARGET, &filter, &regions);
+    if (status != LM_OK)
+        goto done;
+    j.pool = pool;
+    j.params = first->params;
+    j.start = first->start;
+    j.regions = &regions;
+    j.base_used = used;
+    j.out_count = regions.count;
+    j.outs = lm__calloc(regions.count ? regions.count : 1, sizeof *j.outs);
+    if (!j.outs) {
+        status = LM_E_NOMEM;
+        goto done;
+    }
+    status = run_phase(&j);
+    if (status != LM_OK)
+        goto done;
+    /* The leftovers are all in the second phase now: its unassigned list
+     * replaces the first one's, its groups join the first one's. */
+    region_out *all = lm__reallocarray(first->outs, first->out_count + regions.count,
+                                       sizeof *all);
+    if (!all) {
+        status = LM_E_NOMEM;
+        goto done;
+    }
+    first->outs = all;
+    for (size_t r = 0; r < first->out_count; r++)
+        first->outs[r].unassigned_count = 0;
+    memcpy(first->outs + first->out_count, j.outs, regions.count * sizeof *j.outs);
+    first->out_count += regions.count;
+    lm__free(j.outs);
+    j.outs = NULL;
+done:
+    outs_free(j.outs, regions.count);
+    lm__regions_free(&regions);
+    lm__free(used);
+    lm__free(people);
+    lm__free(venues);
+    return status;
+}
+
 int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *result)
 {
     if (!result)
@@ -613,42 +721,22 @@ int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *resu
     j.params = params;
     clock_gettime(CLOCK_MONOTONIC, &j.start);
     lm_regions regions;
-    status = lm__regions_build(pool, REGION_TARGET, &regions);
+    status = lm__regions_build(pool, REGION_TARGET, NULL, &regions);
     if (status != LM_OK)
         return lm__fail(&result->base, status, "out of memory");
     j.regions = &regions;
+    j.out_count = regions.count;
     j.outs = lm__calloc(regions.count ? regions.count : 1, sizeof *j.outs);
     if (!j.outs) {
         lm__regions_free(&regions);
         return lm__fail(&result->base, LM_E_NOMEM, "out of memory");
     }
-    atomic_init(&j.next, 0);
-    atomic_init(&j.done, 0);
-    atomic_init(&j.stop, 0);
-    atomic_init(&j.status, LM_OK);
-    pthread_mutex_init(&j.lock, NULL);
-
-    size_t threads = (size_t)params->threads;
-    if (threads > regions.count)
-        threads = regions.count ? regions.count : 1;
-    pthread_t *workers = threads > 1 ? lm__calloc(threads - 1, sizeof *workers) : NULL;
-    size_t started = 0;
-    if (workers)
-        for (; started < threads - 1; started++)
-            if (pthread_create(&workers[started], NULL, worker, &j) != 0)
-                break; /* fewer threads: same result, only slower */
-    work(&j, true);
-    for (size_t t = 0; t < started; t++)
-        pthread_join(workers[t], NULL);
-    lm__free(workers);
-    pthread_mutex_destroy(&j.lock);
-
-    status = atomic_load(&j.status);
-    if (status == LM_OK && atomic_load(&j.stop))
-        status = LM_E_CANCELLED;
+    status = run_phase(&j);
+    if (status == LM_OK && pool->venue_count)
+        status = second_phase(&j);
     if (status == LM_OK)
         status = build_result(&j, result);
-    outs_free(j.outs, regions.count);
+    outs_free(j.outs, j.out_count);
     lm__regions_free(&regions);
     if (status != LM_OK) {
         lm__result_reset(result);

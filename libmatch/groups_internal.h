@@ -42,7 +42,12 @@ typedef struct lm_regions {
  * runs of venues along a space-filling curve with the people nearest to
  * them; without, runs of people along the curve. Participants without a
  * location are spread evenly. Deterministic. */
-int lm__regions_build(const lm_pool *pool, size_t target, lm_regions *out);
+typedef struct lm_region_filter {
+    const uint8_t *people; /* by participant: 1 = take part (NULL: everybody) */
+    const uint8_t *venues; /* by venue: 1 = usable (NULL: all) */
+} lm_region_filter;
+int lm__regions_build(const lm_pool *pool, size_t target, const lm_region_filter *filter,
+                      lm_regions *out);
 void lm__regions_free(lm_regions *regions);
 
 /* ---- a region's items ---------------------------------------------------- */
@@ -114,6 +119,8 @@ typedef struct lm_gstate {
      * must fit it: so capacity holds throughout the search. */
     int *place_venue, *place_slot; /* region venue index / slot; -1 none */
     uint32_t *place_used;          /* by venue * slot_count + slot */
+    const uint32_t *base_used;     /* by pool venue * slot_count + slot: capacity an
+                                      earlier phase took (NULL: none) */
     uint32_t slot_count;
     /* The groups at each place, as singly linked lists, so that candidate
      * groups of a person are found through the places they can use. */

@@ -62,7 +62,7 @@ static void project(const venue_grid *grid, double lat, double lon, double *x, d
     *y = lat * 110.57;
 }
 
-static int grid_build(venue_grid *grid, const lm_pool *pool)
+static int grid_build(venue_grid *grid, const lm_pool *pool, const uint8_t *use_venue)
 {
     size_t n = pool->venue_count;
     double lat_sum = 0.0;
@@ -99,7 +99,8 @@ static int grid_build(venue_grid *grid, const lm_pool *pool)
         uint32_t cx = (uint32_t)fmin((grid->x[v] - xmin) / grid->cell, grid->width - 1);
         uint32_t cy = (uint32_t)fmin((grid->y[v] - ymin) / grid->cell, grid->height - 1);
         cell_of[v] = cy * grid->width + cx;
-        grid->start[cell_of[v] + 1]++;
+        if (!use_venue || use_venue[v])
+            grid->start[cell_of[v] + 1]++;
     }
     for (size_t c = 0; c < cells; c++)
         grid->start[c + 1] += grid->start[c];
@@ -110,7 +111,8 @@ static int grid_build(venue_grid *grid, const lm_pool *pool)
     }
     memcpy(fill, grid->start, cells * sizeof *fill);
     for (size_t v = 0; v < n; v++)
-        grid->order[fill[cell_of[v]]++] = (uint32_t)v;
+        if (!use_venue || use_venue[v])
+            grid->order[fill[cell_of[v]]++] = (uint32_t)v;
     lm__free(fill);
     lm__free(cell_of);
     return LM_OK;
@@ -174,9 +176,11 @@ static int assemble(const lm_pool *pool, const uint32_t *region_of, size_t regio
         return LM_E_NOMEM;
     out->count = region_count;
     for (size_t p = 0; p < n; p++)
-        out->regions[region_of[p]].count++;
+        if (region_of[p] != UINT32_MAX)
+            out->regions[region_of[p]].count++;
     for (size_t v = 0; v < venues; v++)
-        out->regions[venue_region[v]].venue_count++;
+        if (venue_region[v] != UINT32_MAX)
+            out->regions[venue_region[v]].venue_count++;
     uint32_t *cursor = out->storage;
     for (size_t r = 0; r < region_count; r++) {
         out->regions[r].people = cursor;
@@ -188,10 +192,14 @@ static int assemble(const lm_pool *pool, const uint32_t *region_of, size_t regio
     }
     /* ascending pool order within each region */
     for (size_t p = 0; p < n; p++) {
+        if (region_of[p] == UINT32_MAX)
+            continue;
         lm_region *r = &out->regions[region_of[p]];
         r->people[r->count++] = (uint32_t)p;
     }
     for (size_t v = 0; v < venues; v++) {
+        if (venue_region[v] == UINT32_MAX)
+            continue;
         lm_region *r = &out->regions[venue_region[v]];
         r->venues[r->venue_count++] = (uint32_t)v;
     }
@@ -228,33 +236,44 @@ static int build_by_people(const lm_pool *pool, size_t target, uint32_t *region_
     return LM_OK;
 }
 
-static int build_by_venues(const lm_pool *pool, size_t target, uint32_t *region_of,
-                           uint32_t *venue_region, size_t *region_count)
+static int build_by_venues(const lm_pool *pool, size_t target, const lm_region_filter *filter,
+                           uint32_t *region_of, uint32_t *venue_region, size_t *region_count)
 {
     size_t n = pool->count, venues = pool->venue_count;
+    const uint8_t *use_person = filter ? filter->people : NULL;
+    const uint8_t *use_venue = filter ? filter->venues : NULL;
     venue_grid grid = {0};
     keyed *keys = lm__malloc(venues * sizeof *keys);
     uint32_t *nearest = lm__malloc((n ? n : 1) * sizeof *nearest);
     uint32_t *people_at = lm__calloc(venues, sizeof *people_at);
     int status = LM_E_NOMEM;
-    if (!keys || !nearest || !people_at || grid_build(&grid, pool) != LM_OK)
+    if (!keys || !nearest || !people_at || grid_build(&grid, pool, use_venue) != LM_OK)
         goto done;
-    size_t located = 0;
+    size_t located = 0, included = 0;
     for (size_t p = 0; p < n; p++) {
         const lm_participant *person = &pool->people[p];
+        region_of[p] = UINT32_MAX;
+        if (use_person && !use_person[p])
+            continue;
+        included++;
         if (!person->has_location)
             continue;
         nearest[p] = grid_nearest(&grid, person->lat, person->lon);
         people_at[nearest[p]]++;
         located++;
     }
-    for (size_t v = 0; v < venues; v++)
-        keys[v] = (keyed){z_key(pool->venues[v].lat, pool->venues[v].lon), (uint32_t)v};
-    qsort(keys, venues, sizeof *keys, compare_keyed);
+    size_t listed = 0;
+    for (size_t v = 0; v < venues; v++) {
+        venue_region[v] = UINT32_MAX;
+        if (!use_venue || use_venue[v])
+            keys[listed++] = (keyed){z_key(pool->venues[v].lat, pool->venues[v].lon), (uint32_t)v};
+    }
+    qsort(keys, listed, sizeof *keys, compare_keyed);
     /* Runs of venues along the curve until a region has enough people. */
     size_t regions = 0, people = 0, in_region = 0;
-    size_t unlocated_share = located < n ? (n - located) * target / (n ? n : 1) : 0;
-    for (size_t k = 0; k < venues; k++) {
+    size_t unlocated_share =
+        located < included ? (included - located) * target / (included ? included : 1) : 0;
+    for (size_t k = 0; k < listed; k++) {
         uint32_t v = keys[k].index;
         venue_region[v] = (uint32_t)regions;
         people += people_at[v];
@@ -267,12 +286,14 @@ static int build_by_venues(const lm_pool *pool, size_t target, uint32_t *region_
     }
     if (in_region > 0)
         regions++;
+    if (regions == 0)
+        regions = 1; /* no usable venue: one region, where nobody can meet */
     for (size_t p = 0; p < n; p++)
-        if (pool->people[p].has_location)
-            region_of[p] = venue_region[nearest[p]];
+        if ((!use_person || use_person[p]) && pool->people[p].has_location)
+            region_of[p] = listed ? venue_region[nearest[p]] : 0;
     size_t spread = 0;
     for (size_t p = 0; p < n; p++)
-        if (!pool->people[p].has_location)
+        if ((!use_person || use_person[p]) && !pool->people[p].has_location)
             region_of[p] = (uint32_t)(spread++ % regions);
     *region_count = regions;
     status = LM_OK;
@@ -284,7 +305,8 @@ done:
     return status;
 }
 
-int lm__regions_build(const lm_pool *pool, size_t target, lm_regions *out)
+int lm__regions_build(const lm_pool *pool, size_t target, const lm_region_filter *filter,
+                      lm_regions *out)
 {
     memset(out, 0, sizeof *out);
     size_t n = pool->count;
@@ -298,7 +320,7 @@ int lm__regions_build(const lm_pool *pool, size_t target, lm_regions *out)
     if (!region_of || (pool->venue_count && !venue_region))
         goto done;
     status = pool->venue_count
-                 ? build_by_venues(pool, target, region_of, venue_region, &region_count)
+                 ? build_by_venues(pool, target, filter, region_of, venue_region, &region_count)
                  : build_by_people(pool, target, region_of, &region_count);
     if (status == LM_OK)
         status = assemble(pool, region_of, region_count, venue_region, out);

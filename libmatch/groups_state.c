@@ -551,6 +551,8 @@ uint32_t lm__gstate_place_room(const lm_gstate *s, int venue, int slot)
 {
     unsigned capacity = s->pool->venues[s->venues[venue]].capacity;
     uint32_t used = s->place_used[(size_t)venue * s->slot_count + (size_t)slot];
+    if (s->base_used)
+        used += s->base_used[(size_t)s->venues[venue] * s->slot_count + (size_t)slot];
     return used < capacity ? capacity - used : 0;
 }
 

@@ -123,8 +123,13 @@ int lm__groups_place(const lm_gstate *s, int *slot_of, int *venue_of)
     if (!m.options)
         goto done;
     for (uint32_t v = 0; v < s->venue_count; v++)
-        for (uint32_t t = 0; t < m.slot_count; t++)
-            m.capacity[v * m.slot_count + t] = s->pool->venues[s->venues[v]].capacity;
+        for (uint32_t t = 0; t < m.slot_count; t++) {
+            uint32_t capacity = s->pool->venues[s->venues[v]].capacity;
+            uint32_t taken = s->base_used
+                                 ? s->base_used[(size_t)s->venues[v] * m.slot_count + t]
+                                 : 0;
+            m.capacity[v * m.slot_count + t] = taken < capacity ? capacity - taken : 0;
+        }
     for (uint32_t g = 0; g < groups; g++) {
         m.node_of[g] = UINT32_MAX;
         if (s->size[g] == 0)
