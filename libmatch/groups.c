@@ -248,10 +248,11 @@ static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int p
     lm_search_options options;
     memset(&options, 0, sizeof options);
     options.seed = p->seed ^ ((uint64_t)r * 0x9E3779B97F4A7C15ull) ^ (uint64_t)pass << 48;
-    /* effort counts perturbation rounds per ten participants: each round
+    /* effort counts perturbation rounds per 400 participants (per 1,600 in
+     * the second phase, whose leftovers mostly cannot be placed): each round
      * costs about the size of its change (local descent), so the budget is
      * linear in the region's size. */
-    options.max_rounds = (uint64_t)p->effort * s->item_count / 400 + 1;
+    options.max_rounds = (uint64_t)p->effort * s->item_count / (j->base_used ? 1600 : 400) + 1;
     options.allow_unassigned = true;
     options.local_descent = true;
     options.perturb_samples = 4;

@@ -33,6 +33,10 @@ lm_reason lm__groups_reason(const lm_gstate *s, uint32_t item)
         if (!lm__gstate_pair_compatible(s, item, other))
             continue;
         place.role[o->role]++;
+        /* each tally counts a subset of the one before: when the last has
+         * enough, they all do, and the rest of the region changes nothing */
+        if (enough(s, &place, role))
+            break;
     }
     if (!enough(s, &all, role))
         return LM_REASON_ROLE_SHORTAGE;
@@ -52,7 +56,7 @@ lm_reason lm__groups_reason(const lm_gstate *s, uint32_t item)
     /* Everything fits on paper: when the other role is fully used, this
      * participant is one too many of their own role. */
     uint32_t free_other = 0;
-    for (uint32_t other = 0; other < s->item_count; other++)
+    for (uint32_t other = 0; other < s->item_count && free_other < s->min_per_role; other++)
         if (s->items[other].role != role && s->group_of[other] == LM_NO_GROUP &&
             lm__gstate_pair_compatible(s, item, other))
             free_other++;
