@@ -20,6 +20,8 @@
 /* Participants per region: large enough that most good partners of anyone
  * are in their region, small enough that a region's search stays cheap. */
 #define REGION_TARGET 3000
+/* Phases over the people left out and the venue capacity left (venues only). */
+#define LEFTOVER_PHASES 5
 
 /* ---- the search adapter ------------------------------------------------------ */
 
@@ -224,7 +226,9 @@ static double region_objective(const lm_gstate *s)
 
 static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int pass)
 {
-    if (s->group_count == 0 || s->item_count < 2)
+    /* Leftover phases only build groups: their people could not be placed
+     * once, and the search costs more than it finds there. */
+    if (s->group_count == 0 || s->item_count < 2 || j->base_used)
         return LM_OK;
     uint32_t *capacity = lm__malloc(s->group_count * sizeof *capacity);
     if (!capacity)
@@ -733,8 +737,14 @@ int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *resu
         return lm__fail(&result->base, LM_E_NOMEM, "out of memory");
     }
     status = run_phase(&j);
-    if (status == LM_OK && pool->venue_count)
+    /* Each phase frees the capacity the one before could not use; a third
+     * rarely adds more than a few groups. */
+    for (int phase = 0; phase < LEFTOVER_PHASES && status == LM_OK && pool->venue_count; phase++) {
+        size_t before = j.out_count;
         status = second_phase(&j);
+        if (j.out_count == before)
+            break;
+    }
     if (status == LM_OK)
         status = build_result(&j, result);
     outs_free(j.outs, j.out_count);
