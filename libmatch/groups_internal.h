@@ -101,6 +101,7 @@ typedef struct lm_gstate {
 
     uint32_t group_count;     /* group slots, some may be empty */
     uint32_t group_capacity;
+    uint32_t group_limit;     /* most groups that can hold members at once */
     uint32_t *group_of;       /* by item; LM_NO_GROUP when unassigned */
     uint32_t *members;        /* group g: members[g*max_size .. +size[g]] */
     uint32_t *size;

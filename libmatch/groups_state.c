@@ -167,11 +167,15 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
             s->step_free_venues |= (uint64_t)1 << v;
     }
     lm_entry *cursor = s->entries;
+    uint32_t per_role[2] = {0, 0};
     for (uint32_t k = 0; k < region->count; k++) {
         fill_item(s, &s->items[k], pool, region->people[k]);
         fill_vectors(&s->items[k], &pool->people[region->people[k]], &cursor);
         s->group_of[k] = LM_NO_GROUP;
+        per_role[s->items[k].role]++;
     }
+    uint32_t fewer = per_role[0] < per_role[1] ? per_role[0] : per_role[1];
+    s->group_limit = fewer / (s->min_per_role ? s->min_per_role : 1) + 1;
     return LM_OK;
 }
 
@@ -225,6 +229,10 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
     uint32_t capacity = s->group_capacity ? s->group_capacity : 16;
     while (capacity < groups)
         capacity *= 2;
+    /* Empty slots are reused, so no more than group_limit are ever needed:
+     * doubling past it would only waste 6 sums of D doubles a group. */
+    if (s->group_limit && capacity > s->group_limit)
+        capacity = groups > s->group_limit ? groups : s->group_limit;
     size_t n = capacity;
     if (grow((void **)&s->members, n * s->max_size, sizeof *s->members) ||
         grow((void **)&s->size, n, sizeof *s->size) ||
