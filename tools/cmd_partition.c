@@ -171,8 +171,10 @@ static int read_instance(const char *path, instance *in)
     char *line = NULL;
     size_t capacity = 0, number = 0;
     int code = CLI_OK;
+    errno = 0;
     if (getline(&line, &capacity, file) < 0) {
-        code = cli_error("%s: the file is empty", path);
+        code = ferror(file) ? cli_error("%s: %s", path, strerror(errno))
+                            : cli_error("%s: the file is empty", path);
         goto done;
     }
     number = 1;

@@ -110,3 +110,4 @@ def test_usage_errors(tmp_path):
     assert run("partition", "--help", check=0).stdout.startswith("Usage: lmatch partition")
     missing = run("partition", tmp_path / "nope.txt", check=1)
     assert "nope.txt: No such file or directory" in missing.stderr
+    assert "Is a directory" in run("partition", tmp_path, check=1).stderr

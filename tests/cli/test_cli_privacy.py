@@ -103,8 +103,12 @@ def test_csv_to_encrypted_and_back(tmp_path, city, key):
     assert "encrypted msgpack" in result.stderr
     data = enc.read_bytes()
     assert data[:8] == b"LMENC\x01\x01\x10"
-    for person in ids_of(pool):
-        assert person.encode() not in data
+    # Ids are 3-4 bytes: random ciphertext holds some of them by chance, so
+    # look for what plaintext would show, the ids in a run, not one alone.
+    people = ids_of(pool)
+    hits = sum(person.encode() in data for person in people)
+    assert hits <= len(people) // 10, hits
+    assert b"newcomer" not in data and b"resident" not in data
     back = tmp_path / "back.csv"
     result = run("convert", enc, back, "--key", key, check=0)
     assert "is encrypted" in result.stderr and "will not be" in result.stderr
