@@ -107,11 +107,6 @@ const char *lm_language_name_en(size_t index)
     return index < LANGUAGE_COUNT ? languages[index].name_en : NULL;
 }
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
@@ -169,9 +164,9 @@ int lm_language_find(const char *code, size_t *index)
     if (!code || !index)
         return LM_E_INVALID;
     size_t length = strlen(code);
-    while (length && is_space(code[0]))
+    while (length && lm__is_space(code[0]))
         code++, length--;
-    while (length && is_space(code[length - 1]))
+    while (length && lm__is_space(code[length - 1]))
         length--;
     long found = find_language(code, length);
     if (found < 0)
@@ -180,51 +175,7 @@ int lm_language_find(const char *code, size_t *index)
     return LM_OK;
 }
 
-/* At most `limit` bytes of text without splitting a UTF-8 sequence. */
-static int clip_utf8(const char *text, size_t length, size_t limit)
-{
-    if (length <= limit)
-        return (int)length;
-    while (limit && ((unsigned char)text[limit] & 0xc0) == 0x80)
-        limit--;
-    return (int)limit;
-}
-
 int lm__languages_parse(const char *codes, uint64_t *mask, char *error)
 {
-    if (error)
-        error[0] = '\0';
-    if (!codes || !mask)
-        return LM_E_INVALID;
-    if (!lm__utf8_valid(codes, strlen(codes))) {
-        if (error)
-            snprintf(error, LM_ERRMSG_MAX, "language codes are not valid UTF-8");
-        return LM_E_PARSE;
-    }
-    uint64_t result = 0;
-    const char *piece = codes;
-    for (;;) {
-        const char *end = strchr(piece, ';');
-        size_t length = end ? (size_t)(end - piece) : strlen(piece);
-        size_t start = 0;
-        while (start < length && is_space(piece[start]))
-            start++;
-        while (length > start && is_space(piece[length - 1]))
-            length--;
-        if (length > start) {
-            long found = find_language(piece + start, length - start);
-            if (found < 0) {
-                if (error)
-                    snprintf(error, LM_ERRMSG_MAX, "unknown language '%.*s'",
-                             clip_utf8(piece + start, length - start, 100), piece + start);
-                return LM_E_NOTFOUND;
-            }
-            result |= UINT64_C(1) << found;
-        }
-        if (!end)
-            break;
-        piece = end + 1;
-    }
-    *mask = result;
-    return LM_OK;
+    return lm__parse_mask(codes, "language codes", "language", find_language, mask, error);
 }

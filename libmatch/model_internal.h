@@ -55,6 +55,19 @@ long lm__taxonomy_lookup_folded(const lm_taxonomy *taxonomy, const char *folded)
 char *lm__fold(const char *text, size_t length, int *status);
 /* true when text[0..length) is valid UTF-8. */
 bool lm__utf8_valid(const char *text, size_t length);
+/* ASCII white space, and text[0..length) without it on both ends. */
+bool lm__is_space(char c);
+void lm__trim(const char **text, size_t *length);
+/* At most `limit` bytes of text without splitting a UTF-8 sequence (for
+ * "%.*s" in messages, which must stay valid UTF-8). */
+int lm__clip_utf8(const char *text, size_t length, size_t limit);
+/* Parses a ';'-separated list ("nl;ar", "mon-ev;sat-am") into a bit mask:
+ * each trimmed, non-empty piece is looked up by find (an index < 64, or -1).
+ * "" is mask 0. Invalid UTF-8 is LM_E_PARSE ("<plural> are not valid
+ * UTF-8"), an unknown piece LM_E_NOTFOUND ("unknown <singular> 'xx'"). */
+typedef long (*lm_find_fn)(const char *name, size_t length);
+int lm__parse_mask(const char *list, const char *plural, const char *singular, lm_find_fn find,
+                   uint64_t *mask, char *error);
 
 /* ---- participants -------------------------------------------------------- */
 

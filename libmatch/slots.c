@@ -73,17 +73,12 @@ static int find_part(const char *name, size_t length)
     return -1;
 }
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 /* Looks up label[0..length) after trimming; -1 when unknown. */
 static long find_slot(const char *label, size_t length)
 {
-    while (length && is_space(label[0]))
+    while (length && lm__is_space(label[0]))
         label++, length--;
-    while (length && is_space(label[length - 1]))
+    while (length && lm__is_space(label[length - 1]))
         length--;
     char lower[32];
     if (length == 0 || length >= sizeof lower)
@@ -116,52 +111,7 @@ int lm_slot_find(const char *label, size_t *index)
     return LM_OK;
 }
 
-/* Length of at most `limit` bytes of text that does not split a UTF-8
- * sequence, so error messages stay valid UTF-8. */
-static int clip_utf8(const char *text, size_t length, size_t limit)
-{
-    if (length <= limit)
-        return (int)length;
-    while (limit && ((unsigned char)text[limit] & 0xc0) == 0x80)
-        limit--;
-    return (int)limit;
-}
-
 int lm__slots_parse(const char *labels, uint64_t *mask, char *error)
 {
-    if (error)
-        error[0] = '\0';
-    if (!labels || !mask)
-        return LM_E_INVALID;
-    if (!lm__utf8_valid(labels, strlen(labels))) {
-        if (error)
-            snprintf(error, LM_ERRMSG_MAX, "slot labels are not valid UTF-8");
-        return LM_E_PARSE;
-    }
-    uint64_t result = 0;
-    const char *piece = labels;
-    for (;;) {
-        const char *end = strchr(piece, ';');
-        size_t length = end ? (size_t)(end - piece) : strlen(piece);
-        size_t start = 0;
-        while (start < length && is_space(piece[start]))
-            start++;
-        while (length > start && is_space(piece[length - 1]))
-            length--;
-        if (length > start) {
-            long slot = find_slot(piece + start, length - start);
-            if (slot < 0) {
-                if (error)
-                    snprintf(error, LM_ERRMSG_MAX, "unknown slot '%.*s'",
-                             clip_utf8(piece + start, length - start, 100), piece + start);
-                return LM_E_NOTFOUND;
-            }
-            result |= UINT64_C(1) << slot;
-        }
-        if (!end)
-            break;
-        piece = end + 1;
-    }
-    *mask = result;
-    return LM_OK;
+    return lm__parse_mask(labels, "slot labels", "slot", find_slot, mask, error);
 }

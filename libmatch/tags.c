@@ -14,28 +14,6 @@ typedef struct tagged {
     double level;
 } tagged;
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static void trim(const char **text, size_t *length)
-{
-    while (*length && is_space((*text)[0]))
-        (*text)++, (*length)--;
-    while (*length && is_space((*text)[*length - 1]))
-        (*length)--;
-}
-
-/* At most `limit` bytes of text without splitting a UTF-8 sequence. */
-static int clip_utf8(const char *text, size_t length, size_t limit)
-{
-    if (length <= limit)
-        return (int)length;
-    while (limit && ((unsigned char)text[limit] & 0xc0) == 0x80)
-        limit--;
-    return (int)limit;
-}
 
 /* Parses a plain decimal ("1", "0.25", ".5", "1.") without strtod, whose
  * decimal point depends on the caller's locale. false for anything else. */
@@ -90,21 +68,21 @@ static int parse_tag(const lm_taxonomy *taxonomy, const char *tag, size_t length
     }
     *name = tag;
     *name_length = colon ? (size_t)(colon - tag) : length;
-    trim(name, name_length);
+    lm__trim(name, name_length);
     *level = 1.0;
     if (colon) {
         const char *text = colon + 1;
         size_t text_length = length - (size_t)(text - tag);
-        trim(&text, &text_length);
+        lm__trim(&text, &text_length);
         if (!parse_level(text, text_length, level) || *level > 1.0) {
             snprintf(error, LM_ERRMSG_MAX, "level '%.*s' of tag '%.*s' is not a number in [0,1]",
-                     clip_utf8(text, text_length, 40), text,
-                     clip_utf8(*name, *name_length, 100), *name);
+                     lm__clip_utf8(text, text_length, 40), text,
+                     lm__clip_utf8(*name, *name_length, 100), *name);
             return LM_E_PARSE;
         }
     }
     if (*name_length == 0) {
-        snprintf(error, LM_ERRMSG_MAX, "tag '%.*s' has no name", clip_utf8(tag, length, 100),
+        snprintf(error, LM_ERRMSG_MAX, "tag '%.*s' has no name", lm__clip_utf8(tag, length, 100),
                  tag);
         return LM_E_PARSE;
     }
@@ -122,7 +100,8 @@ static int report_unknown(lm_unknown_tag_fn unknown, void *context, const char *
                           size_t length, char *error)
 {
     if (!unknown) {
-        snprintf(error, LM_ERRMSG_MAX, "unknown tag '%.*s'", clip_utf8(name, length, 100), name);
+        snprintf(error, LM_ERRMSG_MAX, "unknown tag '%.*s'", lm__clip_utf8(name, length, 100),
+                 name);
         return LM_E_NOTFOUND;
     }
     char *copy = lm__strndup(name, length);
@@ -164,7 +143,7 @@ int lm__tags_parse(const lm_taxonomy *taxonomy, double rho, const char *tags, do
         const char *end = strchr(piece, ';');
         size_t length = end ? (size_t)(end - piece) : strlen(piece);
         const char *tag = piece;
-        trim(&tag, &length);
+        lm__trim(&tag, &length);
         if (length) {
             long topic = -1;
             double level = 1.0;

@@ -1,6 +1,7 @@
 /* UTF-8 text helpers: validation, simple case folding for the scripts our
  * participants write in, and the id rules. Folding is table-free on purpose:
  * the covered blocks have regular upper/lower layouts. */
+#include <stdio.h>
 #include <string.h>
 
 #include "model_internal.h"
@@ -138,6 +139,64 @@ static uint32_t fold_code_point(uint32_t c)
 static bool is_ascii_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool lm__is_space(char c)
+{
+    return is_ascii_space((unsigned char)c);
+}
+
+void lm__trim(const char **text, size_t *length)
+{
+    while (*length && lm__is_space((*text)[0]))
+        (*text)++, (*length)--;
+    while (*length && lm__is_space((*text)[*length - 1]))
+        (*length)--;
+}
+
+int lm__clip_utf8(const char *text, size_t length, size_t limit)
+{
+    if (length <= limit)
+        return (int)length;
+    while (limit && ((unsigned char)text[limit] & 0xc0) == 0x80)
+        limit--;
+    return (int)limit;
+}
+
+int lm__parse_mask(const char *list, const char *plural, const char *singular, lm_find_fn find,
+                   uint64_t *mask, char *error)
+{
+    if (error)
+        error[0] = '\0';
+    if (!list || !mask)
+        return LM_E_INVALID;
+    if (!lm__utf8_valid(list, strlen(list))) {
+        if (error)
+            snprintf(error, LM_ERRMSG_MAX, "%s are not valid UTF-8", plural);
+        return LM_E_PARSE;
+    }
+    uint64_t result = 0;
+    for (const char *piece = list;;) {
+        const char *end = strchr(piece, ';');
+        size_t length = end ? (size_t)(end - piece) : strlen(piece);
+        const char *name = piece;
+        lm__trim(&name, &length);
+        if (length) {
+            long found = find(name, length);
+            if (found < 0) {
+                if (error)
+                    snprintf(error, LM_ERRMSG_MAX, "unknown %s '%.*s'", singular,
+                             lm__clip_utf8(name, length, 100), name);
+                return LM_E_NOTFOUND;
+            }
+            result |= UINT64_C(1) << found;
+        }
+        if (!end)
+            break;
+        piece = end + 1;
+    }
+    *mask = result;
+    return LM_OK;
 }
 
 char *lm__fold(const char *text, size_t length, int *status)
