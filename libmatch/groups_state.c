@@ -283,12 +283,34 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
 /* ---- feasibility ----------------------------------------------------------- */
 
 /* Masks and location of group g with `out` removed and `in` added. */
+/* What a member list shares: the AND of its language, slot and venue-reach
+ * masks, and the sum of its located members' coordinates. */
+typedef struct shared_masks {
+    uint64_t languages, slots, reach;
+    double lat, lon; /* sums */
+    uint32_t located;
+} shared_masks;
+
+static shared_masks masks_of(const lm_gstate *s, const uint32_t *list, uint32_t k)
+{
+    shared_masks m = {~(uint64_t)0, s->all_slots, ~(uint64_t)0, 0.0, 0.0, 0};
+    for (uint32_t at = 0; at < k; at++) {
+        const lm_item *item = &s->items[list[at]];
+        m.languages &= item->languages;
+        m.slots &= item->slots;
+        m.reach &= item->venues;
+        if (item->located) {
+            m.lat += item->lat;
+            m.lon += item->lon;
+            m.located++;
+        }
+    }
+    return m;
+}
+
 static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
 {
     const uint32_t *members = s->members + (size_t)g * s->max_size;
-    uint64_t languages = ~(uint64_t)0, slots = s->all_slots, reach = ~(uint64_t)0;
-    double lat = 0.0, lon = 0.0;
-    uint32_t located = 0;
     uint32_t list[65];
     uint32_t k = 0;
     for (uint32_t m = 0; m < s->size[g]; m++)
@@ -296,17 +318,10 @@ static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
             list[k++] = members[m];
     if (in != LM_NONE_ITEM)
         list[k++] = in;
-    for (uint32_t m = 0; m < k; m++) {
-        const lm_item *item = &s->items[list[m]];
-        languages &= item->languages;
-        slots &= item->slots;
-        reach &= item->venues;
-        if (item->located) {
-            lat += item->lat;
-            lon += item->lon;
-            located++;
-        }
-    }
+    shared_masks shared = masks_of(s, list, k);
+    uint64_t languages = shared.languages, slots = shared.slots, reach = shared.reach;
+    double lat = shared.lat, lon = shared.lon;
+    uint32_t located = shared.located;
     if (s->params->language && !languages)
         return false;
     if (!slots)
@@ -573,27 +588,13 @@ static void refresh(lm_gstate *s, uint32_t g)
     s->square[g] = plain_dot(sum_ux, sum_ux, d);
     s->teach[2 * g] = plain_dot(group_sum(s, g, SUM_O_NEW), group_sum(s, g, SUM_W_RES), d);
     s->teach[2 * g + 1] = plain_dot(group_sum(s, g, SUM_O_RES), group_sum(s, g, SUM_W_NEW), d);
-    uint64_t languages = ~(uint64_t)0, slots = s->all_slots, reach = ~(uint64_t)0;
-    double lat = 0.0, lon = 0.0;
-    uint32_t located = 0;
-    const uint32_t *members = s->members + (size_t)g * s->max_size;
-    for (uint32_t m = 0; m < s->size[g]; m++) {
-        const lm_item *item = &s->items[members[m]];
-        languages &= item->languages;
-        slots &= item->slots;
-        reach &= item->venues;
-        if (item->located) {
-            lat += item->lat;
-            lon += item->lon;
-            located++;
-        }
-    }
-    s->languages[g] = languages;
-    s->slots[g] = slots;
-    s->reach[g] = reach;
-    s->located[g] = located;
-    s->lat[g] = located ? lat / located : 0.0;
-    s->lon[g] = located ? lon / located : 0.0;
+    shared_masks shared = masks_of(s, s->members + (size_t)g * s->max_size, s->size[g]);
+    s->languages[g] = shared.languages;
+    s->slots[g] = shared.slots;
+    s->reach[g] = shared.reach;
+    s->located[g] = shared.located;
+    s->lat[g] = shared.located ? shared.lat / shared.located : 0.0;
+    s->lon[g] = shared.located ? shared.lon / shared.located : 0.0;
     uint32_t *top = s->top_topic + (size_t)g * LM_THEME_TOP;
     double *top_value = s->top_value + (size_t)g * LM_THEME_TOP;
     const double *sum_x = group_sum(s, g, SUM_X);
