@@ -2,6 +2,7 @@
  * repair insertion. The scarcer role limits how many groups can exist, so
  * groups grow around a seed of the scarcer role and take just enough of it. */
 #include <math.h>
+#include <string.h>
 
 #include "groups_internal.h"
 #include "search_internal.h"
@@ -9,6 +10,142 @@
 /* How many candidates one growth step looks at: enough to find a good fit,
  * few enough that construction stays linear in the region size. */
 #define SCAN_LIMIT 96
+
+/* ---- partners by language --------------------------------------------------
+ * A seed's partners must share a language with it, so the scans below walk
+ * only the items that speak one of the seed's languages (or gave none): in
+ * the shuffled order, from a start, each such item once. A seed whose
+ * language few others speak is then rejected after a few looks instead of a
+ * scan of the whole region. The items visited, and their order, are those a
+ * scan of the whole order that skips non-speakers would visit. */
+
+#define UNKNOWN_BUCKET 64
+
+typedef struct speakers {
+    uint32_t n;
+    const uint32_t *order;
+    uint32_t start[UNKNOWN_BUCKET + 2]; /* bucket l: list[start[l] .. start[l+1]) */
+    uint32_t *list;                     /* positions in `order`, ascending per bucket */
+    bool by_language;
+} speakers;
+
+static int speakers_init(speakers *sp, const lm_gstate *s, const uint32_t *order, uint32_t n)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->n = n;
+    sp->order = order;
+    sp->by_language = s->params->language;
+    if (!sp->by_language)
+        return LM_OK;
+    size_t total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t spoken = s->items[order[i]].languages;
+        if (spoken == ~(uint64_t)0)
+            sp->start[UNKNOWN_BUCKET + 1]++;
+        else
+            for (; spoken; spoken &= spoken - 1)
+                sp->start[__builtin_ctzll(spoken) + 1]++;
+    }
+    for (int l = 0; l <= UNKNOWN_BUCKET; l++) {
+        total += sp->start[l + 1];
+        sp->start[l + 1] += sp->start[l];
+    }
+    sp->list = lm__malloc((total ? total : 1) * sizeof *sp->list);
+    if (!sp->list)
+        return LM_E_NOMEM;
+    uint32_t fill[UNKNOWN_BUCKET + 1];
+    memcpy(fill, sp->start, sizeof fill);
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t spoken = s->items[order[i]].languages;
+        if (spoken == ~(uint64_t)0)
+            sp->list[fill[UNKNOWN_BUCKET]++] = i;
+        else
+            for (; spoken; spoken &= spoken - 1)
+                sp->list[fill[__builtin_ctzll(spoken)]++] = i;
+    }
+    return LM_OK;
+}
+
+/* A walk over the speakers of a seed's languages from position `from`. */
+typedef struct walk {
+    const speakers *sp;
+    uint32_t from;
+    int count;            /* cursors; -1: every position (no language rule) */
+    uint32_t steps;       /* positions visited in the full walk */
+    struct {
+        const uint32_t *list;
+        uint32_t length, at, taken;
+    } cursor[UNKNOWN_BUCKET + 1];
+} walk;
+
+static void walk_begin(walk *w, const speakers *sp, uint64_t spoken, uint32_t from)
+{
+    w->sp = sp;
+    w->from = from % (sp->n ? sp->n : 1);
+    w->steps = 0;
+    w->count = 0;
+    if (!sp->by_language || spoken == ~(uint64_t)0) {
+        w->count = -1;
+        return;
+    }
+    for (uint64_t bits = spoken;; bits &= bits - 1) {
+        int l = bits ? __builtin_ctzll(bits) : UNKNOWN_BUCKET;
+        const uint32_t *list = sp->list + sp->start[l];
+        uint32_t length = sp->start[l + 1] - sp->start[l];
+        if (length) {
+            /* the first position >= from, cyclically */
+            uint32_t lo = 0, hi = length;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (list[mid] < w->from)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            w->cursor[w->count].list = list;
+            w->cursor[w->count].length = length;
+            w->cursor[w->count].at = lo % length;
+            w->cursor[w->count].taken = 0;
+            w->count++;
+        }
+        if (!bits)
+            break;
+    }
+}
+
+/* The next item of the walk, LM_NONE_ITEM at its end. */
+static uint32_t walk_next(walk *w)
+{
+    uint32_t n = w->sp->n;
+    if (w->count < 0) {
+        if (w->steps >= n)
+            return LM_NONE_ITEM;
+        return w->sp->order[(w->from + w->steps++) % n];
+    }
+    uint32_t best = UINT32_MAX, best_position = 0;
+    for (int c = 0; c < w->count; c++) {
+        if (w->cursor[c].taken == w->cursor[c].length)
+            continue;
+        uint32_t position = w->cursor[c].list[w->cursor[c].at];
+        uint32_t relative = (position + n - w->from) % n;
+        if (relative < best) {
+            best = relative;
+            best_position = position;
+        }
+    }
+    if (best == UINT32_MAX)
+        return LM_NONE_ITEM;
+    /* an item that speaks two of the languages is in two lists */
+    for (int c = 0; c < w->count; c++)
+        if (w->cursor[c].taken < w->cursor[c].length &&
+            w->cursor[c].list[w->cursor[c].at] == best_position) {
+            w->cursor[c].at = (w->cursor[c].at + 1) % w->cursor[c].length;
+            w->cursor[c].taken++;
+        }
+    return w->sp->order[best_position];
+}
+
+/* ---- construction ------------------------------------------------------------ */
 
 static void shuffle(uint32_t *array, uint32_t n, lm_rng *rng)
 {
@@ -22,14 +159,15 @@ static void shuffle(uint32_t *array, uint32_t n, lm_rng *rng)
 
 /* The best unassigned item of `role` to add to partial group g, scanning
  * from a rotating start; LM_NONE_ITEM when none fits. */
-static uint32_t best_addition(const lm_gstate *s, uint32_t g, const uint32_t *order, uint32_t n,
-                              uint32_t start, int role, uint32_t seed, lm_rng *explore)
+static uint32_t best_addition(const lm_gstate *s, uint32_t g, const speakers *sp, uint32_t start,
+                              int role, uint32_t seed, lm_rng *explore)
 {
-    uint32_t best = LM_NONE_ITEM, scanned = 0;
+    uint32_t best = LM_NONE_ITEM, scanned = 0, item;
     double best_gain = -INFINITY;
+    walk w;
+    walk_begin(&w, sp, s->items[seed].languages, start);
     /* With `explore`, gains are blurred so that restarts try other groups. */
-    for (uint32_t step = 0; step < n && scanned < SCAN_LIMIT; step++) {
-        uint32_t item = order[(start + step) % n];
+    while (scanned < SCAN_LIMIT && (item = walk_next(&w)) != LM_NONE_ITEM) {
         if (s->group_of[item] != LM_NO_GROUP || s->items[item].role != role)
             continue;
         if (!lm__gstate_pair_compatible(s, seed, item))
@@ -58,13 +196,14 @@ static void dissolve(lm_gstate *s, uint32_t g)
 /* With venues: the place with room where the most of the next unassigned
  * people could join the seed (same language, free then, venue in reach);
  * false when no place has room. */
-static bool choose_place(lm_gstate *s, uint32_t seed, const uint32_t *order, uint32_t n,
-                         uint32_t start, lm_rng *explore, int *venue, int *slot)
+static bool choose_place(lm_gstate *s, uint32_t seed, const speakers *sp, uint32_t start,
+                         lm_rng *explore, int *venue, int *slot)
 {
     const lm_item *it = &s->items[seed];
-    uint32_t sample[SCAN_LIMIT], sampled = 0;
-    for (uint32_t step = 0; step < n && sampled < SCAN_LIMIT; step++) {
-        uint32_t item = order[(start + step) % n];
+    uint32_t sample[SCAN_LIMIT], sampled = 0, item;
+    walk w;
+    walk_begin(&w, sp, it->languages, start);
+    while (sampled < SCAN_LIMIT && (item = walk_next(&w)) != LM_NONE_ITEM) {
         if (item != seed && s->group_of[item] == LM_NO_GROUP &&
             lm__gstate_pair_compatible(s, seed, item))
             sample[sampled++] = item;
@@ -146,8 +285,9 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
     if (want_scarce + want_abundant < s->min_size)
         want_scarce = s->min_size - want_abundant;
 
-    int status = LM_OK;
-    for (uint32_t k = 0; k < n; k++) {
+    speakers sp;
+    int status = speakers_init(&sp, s, order, n);
+    for (uint32_t k = 0; k < n && status == LM_OK; k++) {
         uint32_t seed = order[k];
         if (s->group_of[seed] != LM_NO_GROUP || s->items[seed].role != scarce)
             continue;
@@ -156,8 +296,8 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
         if (status != LM_OK)
             break;
         if (s->use_venues) {
-            int venue, slot;
-            if (!choose_place(s, seed, order, n, k + 1, explore ? rng : NULL, &venue, &slot))
+            int venue = -1, slot = -1;
+            if (!choose_place(s, seed, &sp, k + 1, explore ? rng : NULL, &venue, &slot))
                 continue;
             lm__gstate_take_place(s, g, venue, slot);
         }
@@ -172,13 +312,13 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
                 role = abundant;
             else
                 break;
-            uint32_t pick = best_addition(s, g, order, n, k + 1, role, seed, explore ? rng : NULL);
+            uint32_t pick = best_addition(s, g, &sp, k + 1, role, seed, explore ? rng : NULL);
             if (pick == LM_NONE_ITEM) {
                 if (role == scarce || have[abundant] >= q)
                     break;
                 /* Not enough of the abundant role nearby: the group may
                  * still work with another scarce member. */
-                pick = best_addition(s, g, order, n, k + 1, scarce, seed, explore ? rng : NULL);
+                pick = best_addition(s, g, &sp, k + 1, scarce, seed, explore ? rng : NULL);
                 if (pick == LM_NONE_ITEM)
                     break;
                 role = scarce;
@@ -189,6 +329,7 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
         if (!complete(s, g))
             dissolve(s, g);
     }
+    lm__free(sp.list);
     lm__free(order);
     return status;
 }
