@@ -1,27 +1,15 @@
-/* lm_groups_form(): the pool is cut into regions (groups_regions.c), each
- * region is built greedily (groups_construct.c) and improved by the shared
- * search core (search.c) through the O(D) deltas of groups_state.c, placed on
- * venues within capacity (groups_venues.c), and the groups are scored by the
- * reference objective (objective.c). Regions run on a pool of threads; each
- * has its own random stream, and results are merged in region order, so the
- * output does not depend on how threads interleave. */
+/* The regions of one phase of lm_groups_form() (groups_form.c): each region
+ * is built greedily (groups_construct.c) and improved by the shared search
+ * core (search.c) through the O(D) deltas of groups_state.c, with its groups
+ * on venues within capacity (groups_venues.c). Regions run on a pool of
+ * threads; each has its own random stream, and its out is kept by region
+ * index, so the output does not depend on how threads interleave. */
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "groups_internal.h"
-#include "objective_internal.h"
-#include "result_internal.h"
+#include "groups_job_internal.h"
 #include "search_internal.h"
-
-/* Participants per region: large enough that most good partners of anyone
- * are in their region, small enough that a region's search stays cheap. */
-#define REGION_TARGET 3000
-/* Phases over the people left out and the venue capacity left (venues only). */
-#define LEFTOVER_PHASES 5
 
 /* ---- the search adapter ------------------------------------------------------ */
 
@@ -151,34 +139,7 @@ static const lm_search_ops group_ops = {
 
 /* ---- one region -------------------------------------------------------------- */
 
-typedef struct region_out {
-    size_t *members;   /* concatenated groups, each ascending */
-    uint32_t *sizes;
-    int *slots, *venues; /* venue as a pool index */
-    size_t group_count;
-    uint32_t *unassigned;
-    lm_reason *reasons;
-    size_t unassigned_count;
-    double total;      /* sum of the search's group values (for progress) */
-} region_out;
-
-typedef struct job {
-    const lm_pool *pool;
-    const lm_params *params;
-    const lm_regions *regions;
-    region_out *outs;
-    size_t out_count;           /* outs of this phase, then of the next one */
-    const uint32_t *base_used;  /* venue capacity used by an earlier phase */
-    atomic_size_t next;
-    atomic_size_t done;
-    atomic_int stop;
-    atomic_int status;
-    struct timespec start;
-    pthread_mutex_t lock; /* guards finished_total */
-    double finished_total;
-} job;
-
-static double elapsed(const job *j)
+double lm__groups_elapsed(const lm_groups_job *j)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -186,7 +147,7 @@ static double elapsed(const job *j)
 }
 
 typedef struct progress_bridge {
-    job *job;
+    lm_groups_job *job;
     bool main_thread;
 } progress_bridge;
 
@@ -195,7 +156,7 @@ typedef struct progress_bridge {
 static int bridge_progress(void *user, double best, double seconds, double fraction)
 {
     progress_bridge *b = user;
-    job *j = b->job;
+    lm_groups_job *j = b->job;
     if (atomic_load(&j->stop))
         return 1;
     if (!b->main_thread || !j->params->progress)
@@ -206,7 +167,7 @@ static int bridge_progress(void *user, double best, double seconds, double fract
     size_t done = atomic_load(&j->done);
     double overall = ((double)done + fraction) / (double)j->regions->count;
     (void)seconds;
-    if (j->params->progress(j->params->progress_user, finished + best, elapsed(j), overall)) {
+    if (j->params->progress(j->params->progress_user, finished + best, lm__groups_elapsed(j), overall)) {
         atomic_store(&j->stop, 1);
         return 1;
     }
@@ -224,7 +185,7 @@ static double region_objective(const lm_gstate *s)
     return total;
 }
 
-static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int pass)
+static int search_region(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread, int pass)
 {
     /* Leftover phases only build groups: their people could not be placed
      * once, and the search costs more than it finds there. */
@@ -265,7 +226,7 @@ static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int p
     options.progress_user = &bridge;
     options.stop = &j->stop;
     if (p->time_limit > 0) {
-        options.time_limit = p->time_limit - elapsed(j);
+        options.time_limit = p->time_limit - lm__groups_elapsed(j);
         if (options.time_limit <= 0)
             options.max_rounds = 1;
         if (options.time_limit <= 0)
@@ -276,8 +237,10 @@ static int search_region(lm_gstate *s, job *j, size_t r, bool main_thread, int p
     return status;
 }
 
+/* With `reasons` false, the region's unassigned people are left out of
+ * `out` (the fill: they keep the reason an earlier region gave them). */
 static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, bool venues_full,
-                   region_out *out)
+                   bool reasons, lm_region_out *out)
 {
     size_t groups = 0, members = 0, unassigned = 0;
     for (uint32_t g = 0; g < s->group_count; g++)
@@ -285,7 +248,7 @@ static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, 
             groups++;
             members += s->size[g];
         }
-    unassigned = s->item_count - members;
+    unassigned = reasons ? s->item_count - members : 0;
     out->members = lm__malloc((members ? members : 1) * sizeof *out->members);
     out->sizes = lm__malloc((groups ? groups : 1) * sizeof *out->sizes);
     out->slots = lm__malloc((groups ? groups : 1) * sizeof *out->slots);
@@ -314,7 +277,7 @@ static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, 
         out->venues[out->group_count] = venue_of[g] >= 0 ? (int)s->venues[venue_of[g]] : -1;
         out->group_count++;
     }
-    for (uint32_t k = 0; k < s->item_count; k++) {
+    for (uint32_t k = 0; k < s->item_count && reasons; k++) {
         if (s->group_of[k] != LM_NO_GROUP)
             continue;
         out->unassigned[out->unassigned_count] = s->items[k].person;
@@ -348,7 +311,7 @@ static void release_empty(lm_gstate *s)
 }
 
 /* Construction and search, then again for the leftovers. */
-static int build_once(lm_gstate *s, job *j, size_t r, bool main_thread, lm_rng *rng, int start)
+static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread, lm_rng *rng, int start)
 {
     int status = lm__groups_construct(s, rng, start > 0);
     if (status == LM_OK)
@@ -390,7 +353,7 @@ static int starts_for(const lm_gstate *s, const lm_params *params)
     return starts > 64 ? 64 : (int)starts;
 }
 
-static int solve_region(job *j, size_t r, bool main_thread)
+int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread)
 {
     const lm_region *region = &j->regions->regions[r];
     bool use_venues = j->pool->venue_count > 0;
@@ -400,7 +363,7 @@ static int solve_region(job *j, size_t r, bool main_thread)
         return status;
     s.base_used = j->base_used;
     lm_rng rng;
-    lm__rng_seed(&rng, j->params->seed, (uint64_t)r + (j->base_used ? 0x10000000u : 0u));
+    lm__rng_seed(&rng, j->params->seed, (uint64_t)r + j->stream);
     int *slot_of = NULL, *venue_of = NULL;
     uint32_t *best = lm__malloc((s.item_count ? s.item_count : 1) * sizeof *best);
     if (!best)
@@ -465,14 +428,14 @@ static int solve_region(job *j, size_t r, bool main_thread)
         status = lm__groups_insert(&s, slot_of, venue_of);
     }
     if (status == LM_OK)
-        status = collect(&s, slot_of, venue_of, venues_full, &j->outs[r]);
+        status = collect(&s, slot_of, venue_of, venues_full, !j->filling, &j->outs[r]);
     lm__free(slot_of);
     lm__free(venue_of);
     lm__gstate_free(&s);
     return status;
 }
 
-static void work(job *j, bool main_thread)
+static void work(lm_groups_job *j, bool main_thread)
 {
     for (;;) {
         if (atomic_load(&j->stop))
@@ -480,7 +443,7 @@ static void work(job *j, bool main_thread)
         size_t r = atomic_fetch_add(&j->next, 1);
         if (r >= j->regions->count)
             return;
-        int status = solve_region(j, r, main_thread);
+        int status = lm__groups_solve_region(j, r, main_thread);
         if (status != LM_OK) {
             int expected = LM_OK;
             atomic_compare_exchange_strong(&j->status, &expected, status);
@@ -504,107 +467,28 @@ static void *worker(void *opaque)
     return NULL;
 }
 
-/* ---- results ------------------------------------------------------------------ */
+/* ---- a phase ------------------------------------------------------------------ */
 
-typedef struct group_ref {
-    size_t key; /* lowest member: groups are disjoint, so keys are unique */
-    size_t region, group, first;
-} group_ref;
-
-static int compare_refs(const void *a, const void *b)
+void lm__groups_out_free(lm_region_out *out)
 {
-    const group_ref *x = a, *y = b;
-    return (x->key > y->key) - (x->key < y->key);
+    lm__free(out->members);
+    lm__free(out->sizes);
+    lm__free(out->slots);
+    lm__free(out->venues);
+    lm__free(out->unassigned);
+    lm__free(out->reasons);
 }
 
-static int compare_unassigned(const void *a, const void *b)
-{
-    const lm_unassigned_out *x = a, *y = b;
-    return (x->participant > y->participant) - (x->participant < y->participant);
-}
-
-static int build_result(job *j, lm_result *result)
-{
-    size_t total_groups = 0;
-    for (size_t r = 0; r < j->out_count; r++)
-        total_groups += j->outs[r].group_count;
-    group_ref *refs = lm__malloc((total_groups ? total_groups : 1) * sizeof *refs);
-    if (!refs)
-        return LM_E_NOMEM;
-    size_t at = 0;
-    for (size_t r = 0; r < j->out_count; r++) {
-        size_t first = 0;
-        for (size_t g = 0; g < j->outs[r].group_count; g++) {
-            refs[at++] = (group_ref){j->outs[r].members[first], r, g, first};
-            first += j->outs[r].sizes[g];
-        }
-    }
-    /* Canonical order: by lowest member, whatever the regions were. */
-    qsort(refs, total_groups, sizeof *refs, compare_refs);
-    int status = LM_OK;
-    double total = 0.0;
-    for (size_t k = 0; k < total_groups && status == LM_OK; k++) {
-        const region_out *out = &j->outs[refs[k].region];
-        const size_t *members = out->members + refs[k].first;
-        size_t size = out->sizes[refs[k].group], index;
-        lm_group_score score;
-        status = lm__group_score(j->pool, &j->params->weights, members, size, &score);
-        if (status == LM_OK)
-            status = lm__result_add_group(result, members, size, &index);
-        if (status != LM_OK)
-            break;
-        lm_group_out *g = &result->groups[index];
-        memcpy(g->terms, score.terms, sizeof g->terms);
-        g->theme = score.theme;
-        g->cohost[0] = score.cohost[0];
-        g->cohost[1] = score.cohost[1];
-        g->slot = out->slots[refs[k].group];
-        g->venue = out->venues[refs[k].group];
-        bool anyone_speaks = false;
-        for (size_t m = 0; m < size; m++)
-            anyone_speaks |= j->pool->people[members[m]].languages != 0;
-        uint64_t languages = lm__group_languages(j->pool, members, size);
-        g->language = -1;
-        for (int bit = 0; anyone_speaks && bit < 64; bit++)
-            if (languages >> bit & 1) {
-                g->language = bit;
-                break;
-            }
-        total += score.terms[LM_TERM_TOTAL];
-    }
-    lm__free(refs);
-    for (size_t r = 0; r < j->out_count && status == LM_OK; r++)
-        for (size_t k = 0; k < j->outs[r].unassigned_count && status == LM_OK; k++)
-            status = lm__result_add_unassigned(result, j->outs[r].unassigned[k],
-                                               j->outs[r].reasons[k]);
-    if (status != LM_OK)
-        return status;
-    if (result->unassigned_count > 1)
-        qsort(result->unassigned, result->unassigned_count, sizeof *result->unassigned,
-              compare_unassigned);
-    result->total = total - j->params->weights.unassigned * (double)result->unassigned_count;
-    result->optimality = LM_HEURISTIC;
-    return LM_OK;
-}
-
-static void outs_free(region_out *outs, size_t count)
+void lm__groups_outs_free(lm_region_out *outs, size_t count)
 {
     if (!outs)
         return;
-    for (size_t r = 0; r < count; r++) {
-        lm__free(outs[r].members);
-        lm__free(outs[r].sizes);
-        lm__free(outs[r].slots);
-        lm__free(outs[r].venues);
-        lm__free(outs[r].unassigned);
-        lm__free(outs[r].reasons);
-    }
+    for (size_t r = 0; r < count; r++)
+        lm__groups_out_free(&outs[r]);
     lm__free(outs);
 }
 
-/* Solves every region of j on params->threads threads (the caller's
- * included); the status of the first failure, or LM_E_CANCELLED. */
-static int run_phase(job *j)
+int lm__groups_run_phase(lm_groups_job *j)
 {
     atomic_init(&j->next, 0);
     atomic_init(&j->done, 0);
@@ -629,131 +513,4 @@ static int run_phase(job *j)
     if (status == LM_OK && atomic_load(&j->stop))
         status = LM_E_CANCELLED;
     return status;
-}
-
-/* With venues, a second phase gives the people left out a chance at the
- * venue capacity the first phase left unused: regions are cut again over
- * the leftovers and the venues with room, whatever region they were in. */
-static int second_phase(job *first)
-{
-    const lm_pool *pool = first->pool;
-    size_t slots = lm_slot_count();
-    uint32_t *used = lm__calloc(pool->venue_count * slots + 1, sizeof *used);
-    uint8_t *people = lm__calloc(pool->count + 1, 1);
-    uint8_t *venues = lm__calloc(pool->venue_count + 1, 1);
-    lm_regions regions = {0};
-    job j;
-    memset(&j, 0, sizeof j);
-    int status = LM_E_NOMEM;
-    if (!used || !people || !venues)
-        goto done;
-    size_t left = 0, usable = 0;
-    for (size_t r = 0; r < first->out_count; r++) {
-        const region_out *out = &first->outs[r];
-        for (size_t g = 0; g < out->group_count; g++)
-            if (out->venues[g] >= 0 && out->slots[g] >= 0)
-                used[(size_t)out->venues[g] * slots + (size_t)out->slots[g]]++;
-        for (size_t k = 0; k < out->unassigned_count; k++, left++)
-            people[out->unassigned[k]] = 1;
-    }
-    for (size_t v = 0; v < pool->venue_count; v++)
-        for (size_t t = 0; t < slots && !venues[v]; t++)
-            if ((pool->venues[v].open >> t & 1) && used[v * slots + t] < pool->venues[v].capacity) {
-                venues[v] = 1;
-                usable++;
-            }
-    status = LM_OK;
-    if (left < (size_t)first->params->min_size || usable == 0)
-        goto done;
-    lm_region_filter filter = {people, venues};
-    status = lm__regions_build(pool, REGION_TARGET, &filter, &regions);
-    if (status != LM_OK)
-        goto done;
-    j.pool = pool;
-    j.params = first->params;
-    j.start = first->start;
-    j.regions = &regions;
-    j.base_used = used;
-    j.out_count = regions.count;
-    j.outs = lm__calloc(regions.count ? regions.count : 1, sizeof *j.outs);
-    if (!j.outs) {
-        status = LM_E_NOMEM;
-        goto done;
-    }
-    status = run_phase(&j);
-    if (status != LM_OK)
-        goto done;
-    /* The leftovers are all in the second phase now: its unassigned list
-     * replaces the first one's, its groups join the first one's. */
-    region_out *all = lm__reallocarray(first->outs, first->out_count + regions.count,
-                                       sizeof *all);
-    if (!all) {
-        status = LM_E_NOMEM;
-        goto done;
-    }
-    first->outs = all;
-    for (size_t r = 0; r < first->out_count; r++)
-        first->outs[r].unassigned_count = 0;
-    memcpy(first->outs + first->out_count, j.outs, regions.count * sizeof *j.outs);
-    first->out_count += regions.count;
-    lm__free(j.outs);
-    j.outs = NULL;
-done:
-    outs_free(j.outs, regions.count);
-    lm__regions_free(&regions);
-    lm__free(used);
-    lm__free(people);
-    lm__free(venues);
-    return status;
-}
-
-int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *result)
-{
-    if (!result)
-        return LM_E_INVALID;
-    lm__result_reset(result);
-    if (!pool || !params)
-        return lm__fail(&result->base, LM_E_INVALID, "pool and params must not be NULL");
-    int status = lm__params_validate(params, &result->base);
-    if (status != LM_OK)
-        return status;
-    if (pool->count > UINT32_MAX / 2)
-        return lm__fail(&result->base, LM_E_TOO_LARGE, "pool of %zu participants is too large",
-                        pool->count);
-    job j;
-    memset(&j, 0, sizeof j);
-    j.pool = pool;
-    j.params = params;
-    clock_gettime(CLOCK_MONOTONIC, &j.start);
-    lm_regions regions;
-    status = lm__regions_build(pool, REGION_TARGET, NULL, &regions);
-    if (status != LM_OK)
-        return lm__fail(&result->base, status, "out of memory");
-    j.regions = &regions;
-    j.out_count = regions.count;
-    j.outs = lm__calloc(regions.count ? regions.count : 1, sizeof *j.outs);
-    if (!j.outs) {
-        lm__regions_free(&regions);
-        return lm__fail(&result->base, LM_E_NOMEM, "out of memory");
-    }
-    status = run_phase(&j);
-    /* Each phase frees the capacity the one before could not use; a third
-     * rarely adds more than a few groups. */
-    for (int phase = 0; phase < LEFTOVER_PHASES && status == LM_OK && pool->venue_count; phase++) {
-        size_t before = j.out_count;
-        status = second_phase(&j);
-        if (j.out_count == before)
-            break;
-    }
-    if (status == LM_OK)
-        status = build_result(&j, result);
-    outs_free(j.outs, j.out_count);
-    lm__regions_free(&regions);
-    if (status != LM_OK) {
-        lm__result_reset(result);
-        if (status == LM_E_CANCELLED)
-            return lm__fail(&result->base, status, "cancelled by the progress callback");
-        return lm__fail(&result->base, status, "forming groups failed: %s", lm_strerror(status));
-    }
-    return LM_OK;
 }

@@ -45,9 +45,11 @@ typedef struct lm_regions {
 typedef struct lm_region_filter {
     const uint8_t *people; /* by participant: 1 = take part (NULL: everybody) */
     const uint8_t *venues; /* by venue: 1 = usable (NULL: all) */
+    const uint32_t *room;  /* by venue: groups it can still host in a week
+                              (NULL: open slots x capacity) */
 } lm_region_filter;
-int lm__regions_build(const lm_pool *pool, size_t target, const lm_region_filter *filter,
-                      lm_regions *out);
+int lm__regions_build(const lm_pool *pool, const lm_params *params, size_t target,
+                      const lm_region_filter *filter, lm_regions *out);
 void lm__regions_free(lm_regions *regions);
 
 /* ---- a region's items ---------------------------------------------------- */
@@ -185,6 +187,43 @@ int lm__groups_exact_limit(int limit);
 /* Places the groups of a region on (venue, slot) pairs within capacity;
  * slot_of/venue_of get -1 for groups that could not be placed. */
 int lm__groups_place(const lm_gstate *state, int *slot_of, int *venue_of);
+
+/* ---- venues in a grid (groups_grid.c) ----------------------------------- */
+
+typedef struct lm_venue_grid {
+    double x0, y0, cell, cos_lat;
+    uint32_t width, height;
+    uint32_t *start; /* cell c holds order[start[c] .. start[c+1]) */
+    uint32_t *order;
+    double *x, *y;   /* projected kilometres, by venue */
+} lm_venue_grid;
+
+/* The venues with use_venue[v] set (NULL: all). */
+int lm__venue_grid_build(lm_venue_grid *grid, const lm_pool *pool, const uint8_t *use_venue);
+void lm__venue_grid_free(lm_venue_grid *grid);
+/* Up to k venues of the grid within reach_km of (lat, lon), nearest first
+ * (lowest index on ties), with their squared projected distances in d2;
+ * with p, only venues p could meet at: open (open[v], or the venue's hours
+ * when open is NULL) in a slot p is free, step-free when p needs it.
+ * Returns how many were found. */
+int lm__venue_grid_nearest(const lm_venue_grid *grid, const lm_pool *pool, double lat,
+                           double lon, const lm_participant *p, const uint64_t *open,
+                           double reach_km, int k, uint32_t *venue, float *d2);
+
+/* ---- filling the places left free (groups_fill.c) ------------------------ */
+
+/* For every venue, the people (open[p] set) listed there: each located one
+ * at their nearest venues with room (room_slots[v]: the slots with a free
+ * place), within their distance, open in a slot they are free, step-free
+ * when they need it. */
+typedef struct lm_fill {
+    uint32_t *start;  /* by venue: people[start[v] .. start[v+1]) */
+    uint32_t *people; /* ascending within each venue */
+} lm_fill;
+
+int lm__fill_lists(lm_fill *fill, const lm_pool *pool, const lm_params *params,
+                   const uint8_t *open, const uint64_t *room_slots);
+void lm__fill_free(lm_fill *fill);
 
 /* Why item stays unassigned (see lm_reason). */
 lm_reason lm__groups_reason(const lm_gstate *state, uint32_t item);

@@ -1,8 +1,12 @@
 /* Blocking: the pool is cut into compact regions that are solved on their
  * own (and in parallel). Neighbours along a Z-order curve are neighbours on
  * the map, so runs of the curve make compact regions. With venues, each
- * participant belongs to the region of their nearest venue, so every group
- * of a region can meet at one of the region's venues. */
+ * participant belongs to the region of one venue near them, so every group
+ * of a region can meet at one of the region's venues. Which venue: the
+ * venues' capacity is shared out first (balance()), so that a region with
+ * many places and few people of one role draws that role from nearby
+ * instead of leaving its places empty; whoever is left over goes to their
+ * nearest venue. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,122 +51,109 @@ static uint64_t z_key(double lat, double lon)
     return spread_bits(x) | (spread_bits(y) << 1);
 }
 
-/* Venues in a uniform grid of projected kilometres, for nearest-venue queries. */
-typedef struct venue_grid {
-    double x0, y0, cell, cos_lat;
-    uint32_t width, height;
-    uint32_t *start; /* cell c holds order[start[c] .. start[c+1]) */
-    uint32_t *order;
-    double *x, *y;
-} venue_grid;
+/* ---- sharing the capacity out ----------------------------------------------- */
 
-static void project(const venue_grid *grid, double lat, double lon, double *x, double *y)
+/* Venues a person is offered to, and how much more than the groups need each
+ * venue takes in (groups also need a shared language and slot, so not every
+ * mix of the people a venue draws makes a group). */
+#define BALANCE_NEAR 8
+#define BALANCE_SLACK 1.25
+
+typedef struct offer {
+    float d2;
+    uint32_t person, venue;
+} offer;
+
+static int compare_offers(const void *a, const void *b)
 {
-    *x = lon * 111.32 * grid->cos_lat;
-    *y = lat * 110.57;
+    const offer *x = a, *y = b;
+    if (x->d2 != y->d2)
+        return x->d2 < y->d2 ? -1 : 1;
+    if (x->person != y->person)
+        return x->person < y->person ? -1 : 1;
+    return (x->venue > y->venue) - (x->venue < y->venue);
 }
 
-static int grid_build(venue_grid *grid, const lm_pool *pool, const uint8_t *use_venue)
+/* Gives the people of `role` to venues within their reach, nearest pairs
+ * first, until each venue has the members of that role its groups need
+ * (`per_group` for each group it can host, times the slack): a greedy
+ * matching by distance. venue_of[p] changes only for people matched. */
+static int balance_role(const lm_pool *pool, const lm_params *params, const lm_venue_grid *grid,
+                        const uint8_t *use_person, const double *groups, int role,
+                        uint32_t per_group, uint32_t *venue_of)
 {
-    size_t n = pool->venue_count;
-    double lat_sum = 0.0;
-    for (size_t v = 0; v < n; v++)
-        lat_sum += pool->venues[v].lat;
-    grid->cos_lat = cos(lat_sum / (double)n * 3.14159265358979323846 / 180.0);
-    grid->x = lm__malloc(n * sizeof *grid->x);
-    grid->y = lm__malloc(n * sizeof *grid->y);
-    grid->order = lm__malloc(n * sizeof *grid->order);
-    if (!grid->x || !grid->y || !grid->order)
-        return LM_E_NOMEM;
-    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
-    for (size_t v = 0; v < n; v++) {
-        project(grid, pool->venues[v].lat, pool->venues[v].lon, &grid->x[v], &grid->y[v]);
-        xmin = fmin(xmin, grid->x[v]);
-        xmax = fmax(xmax, grid->x[v]);
-        ymin = fmin(ymin, grid->y[v]);
-        ymax = fmax(ymax, grid->y[v]);
-    }
-    double area = fmax((xmax - xmin) * (ymax - ymin), 1e-6);
-    grid->cell = fmax(sqrt(area / (double)n) * 1.5, 0.05);
-    grid->x0 = xmin;
-    grid->y0 = ymin;
-    grid->width = (uint32_t)fmin((xmax - xmin) / grid->cell + 1, 4096);
-    grid->height = (uint32_t)fmin((ymax - ymin) / grid->cell + 1, 4096);
-    size_t cells = (size_t)grid->width * grid->height;
-    grid->start = lm__calloc(cells + 1, sizeof *grid->start);
-    if (!grid->start)
-        return LM_E_NOMEM;
-    uint32_t *cell_of = lm__malloc(n * sizeof *cell_of);
-    if (!cell_of)
-        return LM_E_NOMEM;
-    for (size_t v = 0; v < n; v++) {
-        uint32_t cx = (uint32_t)fmin((grid->x[v] - xmin) / grid->cell, grid->width - 1);
-        uint32_t cy = (uint32_t)fmin((grid->y[v] - ymin) / grid->cell, grid->height - 1);
-        cell_of[v] = cy * grid->width + cx;
-        if (!use_venue || use_venue[v])
-            grid->start[cell_of[v] + 1]++;
-    }
-    for (size_t c = 0; c < cells; c++)
-        grid->start[c + 1] += grid->start[c];
-    uint32_t *fill = lm__malloc((cells ? cells : 1) * sizeof *fill);
-    if (!fill) {
-        lm__free(cell_of);
+    size_t n = pool->count, venues = pool->venue_count, people = 0;
+    for (size_t p = 0; p < n; p++)
+        people += (!use_person || use_person[p]) && pool->people[p].has_location &&
+                  pool->people[p].role == role;
+    if (people == 0)
+        return LM_OK;
+    offer *offers = lm__malloc(people * BALANCE_NEAR * sizeof *offers);
+    uint32_t *quota = lm__malloc(venues * sizeof *quota);
+    uint8_t *matched = lm__calloc(n, 1);
+    if (!offers || !quota || !matched) {
+        lm__free(offers);
+        lm__free(quota);
+        lm__free(matched);
         return LM_E_NOMEM;
     }
-    memcpy(fill, grid->start, cells * sizeof *fill);
-    for (size_t v = 0; v < n; v++)
-        if (!use_venue || use_venue[v])
-            grid->order[fill[cell_of[v]]++] = (uint32_t)v;
-    lm__free(fill);
-    lm__free(cell_of);
+    for (size_t v = 0; v < venues; v++)
+        quota[v] = (uint32_t)ceil(groups[v] * per_group * BALANCE_SLACK);
+    size_t count = 0;
+    for (size_t p = 0; p < n; p++) {
+        const lm_participant *person = &pool->people[p];
+        if ((use_person && !use_person[p]) || !person->has_location || person->role != role)
+            continue;
+        uint32_t near[BALANCE_NEAR];
+        float d2[BALANCE_NEAR];
+        int found = lm__venue_grid_nearest(grid, pool, person->lat, person->lon, person, NULL,
+                                           lm__max_km(person, params), BALANCE_NEAR, near, d2);
+        for (int k = 0; k < found; k++)
+            offers[count++] = (offer){d2[k], (uint32_t)p, near[k]};
+    }
+    qsort(offers, count, sizeof *offers, compare_offers);
+    for (size_t k = 0; k < count; k++) {
+        const offer *o = &offers[k];
+        if (matched[o->person] || quota[o->venue] == 0)
+            continue;
+        matched[o->person] = 1;
+        quota[o->venue]--;
+        venue_of[o->person] = o->venue;
+    }
+    lm__free(offers);
+    lm__free(quota);
+    lm__free(matched);
     return LM_OK;
 }
 
-static void grid_free(venue_grid *grid)
+/* Both roles, the scarcer first: it limits how many groups there can be. */
+static int balance(const lm_pool *pool, const lm_params *params, const lm_venue_grid *grid,
+                   const lm_region_filter *filter, uint32_t *venue_of)
 {
-    lm__free(grid->x);
-    lm__free(grid->y);
-    lm__free(grid->order);
-    lm__free(grid->start);
-}
-
-/* The nearest venue (lowest index on ties) by searching rings of cells. */
-static uint32_t grid_nearest(const venue_grid *grid, double lat, double lon)
-{
-    double x, y;
-    project(grid, lat, lon, &x, &y);
-    long cx = (long)floor((x - grid->x0) / grid->cell);
-    long cy = (long)floor((y - grid->y0) / grid->cell);
-    double best = INFINITY;
-    uint32_t best_venue = 0;
-    long limit = (long)(grid->width > grid->height ? grid->width : grid->height) + labs(cx) +
-                 labs(cy) + 2;
-    for (long ring = 0; ring <= limit; ring++) {
-        /* Points in ring r are at least (r-1)*cell away. */
-        if (ring > 0 && (double)(ring - 1) * grid->cell > sqrt(best))
-            break;
-        for (long gy = cy - ring; gy <= cy + ring; gy++) {
-            if (gy < 0 || gy >= (long)grid->height)
-                continue;
-            for (long gx = cx - ring; gx <= cx + ring; gx++) {
-                if (gx < 0 || gx >= (long)grid->width)
-                    continue;
-                if (labs(gx - cx) != ring && labs(gy - cy) != ring)
-                    continue;
-                size_t c = (size_t)gy * grid->width + (size_t)gx;
-                for (uint32_t k = grid->start[c]; k < grid->start[c + 1]; k++) {
-                    uint32_t v = grid->order[k];
-                    double dx = grid->x[v] - x, dy = grid->y[v] - y;
-                    double d2 = dx * dx + dy * dy;
-                    if (d2 < best || (d2 == best && v < best_venue)) {
-                        best = d2;
-                        best_venue = v;
-                    }
-                }
-            }
-        }
+    const uint8_t *use_person = filter ? filter->people : NULL;
+    size_t venues = pool->venue_count, role_count[2] = {0, 0};
+    for (size_t p = 0; p < pool->count; p++)
+        if (!use_person || use_person[p])
+            role_count[pool->people[p].role]++;
+    double *groups = lm__malloc(venues * sizeof *groups);
+    if (!groups)
+        return LM_E_NOMEM;
+    for (size_t v = 0; v < venues; v++) {
+        const lm_venue *place = &pool->venues[v];
+        groups[v] = filter && filter->room
+                        ? (double)filter->room[v]
+                        : (double)place->capacity * (double)__builtin_popcountll(place->open);
+        if (filter && filter->venues && !filter->venues[v])
+            groups[v] = 0.0;
     }
-    return best_venue;
+    int scarce = role_count[LM_RESIDENT] < role_count[LM_NEWCOMER] ? LM_RESIDENT : LM_NEWCOMER;
+    uint32_t q = (uint32_t)params->min_per_role;
+    int status = balance_role(pool, params, grid, use_person, groups, scarce, q, venue_of);
+    if (status == LM_OK)
+        status = balance_role(pool, params, grid, use_person, groups, 1 - scarce,
+                              (uint32_t)params->max_size - q, venue_of);
+    lm__free(groups);
+    return status;
 }
 
 /* Fills out->regions from a list of (region of person) and venue lists. */
@@ -236,18 +227,19 @@ static int build_by_people(const lm_pool *pool, size_t target, uint32_t *region_
     return LM_OK;
 }
 
-static int build_by_venues(const lm_pool *pool, size_t target, const lm_region_filter *filter,
-                           uint32_t *region_of, uint32_t *venue_region, size_t *region_count)
+static int build_by_venues(const lm_pool *pool, const lm_params *params, size_t target,
+                           const lm_region_filter *filter, uint32_t *region_of,
+                           uint32_t *venue_region, size_t *region_count)
 {
     size_t n = pool->count, venues = pool->venue_count;
     const uint8_t *use_person = filter ? filter->people : NULL;
     const uint8_t *use_venue = filter ? filter->venues : NULL;
-    venue_grid grid = {0};
+    lm_venue_grid grid = {0};
     keyed *keys = lm__malloc(venues * sizeof *keys);
     uint32_t *nearest = lm__malloc((n ? n : 1) * sizeof *nearest);
     uint32_t *people_at = lm__calloc(venues, sizeof *people_at);
     int status = LM_E_NOMEM;
-    if (!keys || !nearest || !people_at || grid_build(&grid, pool, use_venue) != LM_OK)
+    if (!keys || !nearest || !people_at || lm__venue_grid_build(&grid, pool, use_venue) != LM_OK)
         goto done;
     size_t located = 0, included = 0;
     for (size_t p = 0; p < n; p++) {
@@ -258,10 +250,21 @@ static int build_by_venues(const lm_pool *pool, size_t target, const lm_region_f
         included++;
         if (!person->has_location)
             continue;
-        nearest[p] = grid_nearest(&grid, person->lat, person->lon);
-        people_at[nearest[p]]++;
+        /* With a filter (the leftovers), only the people balance() shares
+         * out take part: the others have no free place within reach. */
+        float d2;
+        nearest[p] = filter ? UINT32_MAX : 0;
+        if (!filter)
+            lm__venue_grid_nearest(&grid, pool, person->lat, person->lon, NULL, NULL, INFINITY,
+                                   1, &nearest[p], &d2);
         located++;
     }
+    if (balance(pool, params, &grid, filter, nearest) != LM_OK)
+        goto done;
+    for (size_t p = 0; p < n; p++)
+        if ((!use_person || use_person[p]) && pool->people[p].has_location &&
+            nearest[p] != UINT32_MAX)
+            people_at[nearest[p]]++;
     size_t listed = 0;
     for (size_t v = 0; v < venues; v++) {
         venue_region[v] = UINT32_MAX;
@@ -289,7 +292,8 @@ static int build_by_venues(const lm_pool *pool, size_t target, const lm_region_f
     if (regions == 0)
         regions = 1; /* no usable venue: one region, where nobody can meet */
     for (size_t p = 0; p < n; p++)
-        if ((!use_person || use_person[p]) && pool->people[p].has_location)
+        if ((!use_person || use_person[p]) && pool->people[p].has_location &&
+            nearest[p] != UINT32_MAX)
             region_of[p] = listed ? venue_region[nearest[p]] : 0;
     size_t spread = 0;
     for (size_t p = 0; p < n; p++)
@@ -298,15 +302,15 @@ static int build_by_venues(const lm_pool *pool, size_t target, const lm_region_f
     *region_count = regions;
     status = LM_OK;
 done:
-    grid_free(&grid);
+    lm__venue_grid_free(&grid);
     lm__free(keys);
     lm__free(nearest);
     lm__free(people_at);
     return status;
 }
 
-int lm__regions_build(const lm_pool *pool, size_t target, const lm_region_filter *filter,
-                      lm_regions *out)
+int lm__regions_build(const lm_pool *pool, const lm_params *params, size_t target,
+                      const lm_region_filter *filter, lm_regions *out)
 {
     memset(out, 0, sizeof *out);
     size_t n = pool->count;
@@ -320,7 +324,8 @@ int lm__regions_build(const lm_pool *pool, size_t target, const lm_region_filter
     if (!region_of || (pool->venue_count && !venue_region))
         goto done;
     status = pool->venue_count
-                 ? build_by_venues(pool, target, filter, region_of, venue_region, &region_count)
+                 ? build_by_venues(pool, params, target, filter, region_of, venue_region,
+                                   &region_count)
                  : build_by_people(pool, target, region_of, &region_count);
     if (status == LM_OK)
         status = assemble(pool, region_of, region_count, venue_region, out);

@@ -527,6 +527,65 @@ START_TEST(generated_city_evaluates_clean)
 }
 END_TEST
 
+/* Places a region cut strands must still be used. District A has 60 one-group
+ * places and only residents who speak Dutch; district B, 11 km north, has
+ * 10 places, Dutch-speaking newcomers and residents; between them, nearer to
+ * A, live newcomers who speak only Arabic and can join no group. Everybody
+ * can travel 20 km and is free whenever a venue is open. The nearest people
+ * of A's venues are the Arabic speakers, so regions (and the capacity
+ * sharing of the leftover phase) give A's places nobody who fits; the fill
+ * must bring B's Dutch-speaking newcomers to them. Every place can be used
+ * (280 such newcomers, 3,600 residents), so the count of groups must be the
+ * count of places, 70, and every group must pass evaluation. */
+START_TEST(stranded_places_are_filled)
+{
+    lm_pool *pool = NULL;
+    ck_assert_int_eq(lm_pool_new(NULL, &pool), LM_OK);
+    uint64_t st = 42;
+    char id[32];
+    size_t index, count = 0;
+    struct {
+        lm_role role;
+        const char *languages;
+        double lat;
+        int n;
+    } blocks[] = {
+        {LM_RESIDENT, "nl", 52.00, 3000},
+        {LM_NEWCOMER, "ar", 52.04, 400},
+        {LM_NEWCOMER, "nl", 52.10, 280},
+        {LM_RESIDENT, "nl", 52.10, 600},
+    };
+    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+        for (int k = 0; k < blocks[b].n; k++) {
+            snprintf(id, sizeof id, "p%zu", count++);
+            ck_assert_int_eq(lm_pool_add(pool, id, blocks[b].role, &index), LM_OK);
+            ck_assert_int_eq(lm_pool_set_languages(pool, index, blocks[b].languages), LM_OK);
+            ck_assert_int_eq(lm_pool_set_location(pool, index,
+                                                  blocks[b].lat + 0.02 * (uniform(&st) - 0.5),
+                                                  5.0 + 0.03 * (uniform(&st) - 0.5), 20.0),
+                             LM_OK);
+        }
+    for (int v = 0; v < 70; v++) {
+        snprintf(id, sizeof id, "v%d", v);
+        double lat = v < 60 ? 52.00 : 52.10;
+        ck_assert_int_eq(lm_pool_add_venue(pool, id, lat + 0.02 * (uniform(&st) - 0.5),
+                                           5.0 + 0.03 * (uniform(&st) - 0.5), 1u << 5, 1, true,
+                                           NULL),
+                         LM_OK);
+    }
+    lm_params *params = NULL;
+    lm_result *result = NULL;
+    ck_assert_int_eq(lm_params_new(&params), LM_OK);
+    ck_assert_int_eq(lm_result_new(&result), LM_OK);
+    ck_assert_int_eq(lm_groups_form(pool, params, result), LM_OK);
+    ck_assert_uint_eq(lm_result_group_count(result), 70);
+    assert_evaluates_clean(pool, params, result);
+    lm_result_free(result);
+    lm_params_free(params);
+    lm_pool_free(pool);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("groups");
@@ -540,6 +599,7 @@ int main(void)
     tcase_add_test(tc, same_seed_same_result);
     tcase_add_test(tc, progress_callback_cancels);
     tcase_add_test(tc, generated_city_evaluates_clean);
+    tcase_add_test(tc, stranded_places_are_filled);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
