@@ -287,7 +287,14 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
 
     speakers sp;
     int status = speakers_init(&sp, s, order, n);
-    for (uint32_t k = 0; k < n && status == LM_OK; k++) {
+    /* With venues, groups need a free place: once none is left, no seed
+     * can start one (a large region with little room stops early). */
+    uint64_t room = 0;
+    for (uint32_t v = 0; v < s->venue_count && s->use_venues; v++)
+        for (uint32_t t = 0; t < s->slot_count; t++)
+            if (s->venue_open[v] >> t & 1)
+                room += lm__gstate_place_room(s, (int)v, (int)t);
+    for (uint32_t k = 0; k < n && status == LM_OK && (!s->use_venues || room > 0); k++) {
         uint32_t seed = order[k];
         if (s->group_of[seed] != LM_NO_GROUP || s->items[seed].role != scarce)
             continue;
@@ -300,6 +307,7 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
             if (!choose_place(s, seed, &sp, k + 1, explore ? rng : NULL, &venue, &slot))
                 continue;
             lm__gstate_take_place(s, g, venue, slot);
+            room--;
         }
         lm__gstate_apply(s, g, LM_NONE_ITEM, seed);
         uint32_t have[2] = {0, 0};
@@ -326,8 +334,10 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
             lm__gstate_apply(s, g, LM_NONE_ITEM, pick);
             have[role]++;
         }
-        if (!complete(s, g))
+        if (!complete(s, g)) {
             dissolve(s, g);
+            room += s->use_venues;
+        }
     }
     lm__free(sp.list);
     lm__free(order);

@@ -274,69 +274,146 @@ static int fill_venue(lm_groups_job *first, uint32_t v, uint32_t *people, uint32
     return status;
 }
 
+/* Venues a fill pass solves side by side: up to one per thread. */
+#define FILL_WINDOW_MAX 16
+
+typedef struct fill_task {
+    lm_groups_job *first;
+    const uint32_t *used;
+    uint32_t venue, count;
+    uint32_t *people; /* the venue's list, still unassigned */
+    lm_region_out out;
+    int status;
+} fill_task;
+
+static void *fill_worker(void *opaque)
+{
+    fill_task *t = opaque;
+    t->status = fill_venue(t->first, t->venue, t->people, t->count, t->used, &t->out);
+    return NULL;
+}
+
+/* Solves tasks[0 .. n) on n threads (the caller's included). */
+static void fill_solve(fill_task *tasks, size_t n)
+{
+    pthread_t ids[FILL_WINDOW_MAX];
+    bool started[FILL_WINDOW_MAX] = {false};
+    for (size_t k = 1; k < n; k++)
+        started[k] = pthread_create(&ids[k], NULL, fill_worker, &tasks[k]) == 0;
+    fill_worker(&tasks[0]);
+    for (size_t k = 1; k < n; k++) {
+        if (started[k])
+            pthread_join(ids[k], NULL);
+        else
+            fill_worker(&tasks[k]); /* fewer threads: same result, only slower */
+    }
+}
+
 /* A fill pass: every venue with room, in index order, gets a region of the
  * people listed there (groups_fill.c) who are still unassigned; its groups
- * take them out of the lists of the venues after it. Sequential, so that
- * nobody joins two groups. *added counts the groups it made. */
+ * take them out of the lists of the venues after it, so nobody joins two
+ * groups. The result is that of one venue after the other; threads solve
+ * the next venues side by side, and a venue whose people an earlier one in
+ * its window took is solved again, so the thread count changes nothing.
+ * *added counts the groups the pass made. */
 static int fill_pass(lm_groups_job *first, size_t *added)
 {
     const lm_pool *pool = first->pool;
     const lm_params *params = first->params;
     size_t slots = lm_slot_count();
+    size_t width = params->threads < 1 ? 1 : (size_t)params->threads;
+    if (width > FILL_WINDOW_MAX)
+        width = FILL_WINDOW_MAX;
     uint32_t *used = lm__calloc(pool->venue_count * slots + 1, sizeof *used);
     uint64_t *room_slots = lm__calloc(pool->venue_count + 1, sizeof *room_slots);
     uint8_t *open = lm__calloc(pool->count + 1, 1);
-    uint32_t *people = NULL;
+    fill_task tasks[FILL_WINDOW_MAX];
+    memset(tasks, 0, sizeof tasks);
     lm_fill fill = {0};
     int status = LM_E_NOMEM;
     *added = 0;
     if (!used || !room_slots || !open)
         goto done;
     take_stock(first, used, open);
+    bool any_room = false;
     for (size_t v = 0; v < pool->venue_count; v++)
-        venue_room(&pool->venues[v], used + v * slots, &room_slots[v]);
-    status = lm__fill_lists(&fill, pool, params, open, room_slots);
+        any_room |= venue_room(&pool->venues[v], used + v * slots, &room_slots[v]) > 0;
+    status = any_room ? lm__fill_lists(&fill, pool, params, open, room_slots) : LM_OK;
+    if (!any_room)
+        goto done;
     size_t longest = 0;
     for (size_t v = 0; status == LM_OK && v < pool->venue_count; v++)
         if (fill.start[v + 1] - fill.start[v] > longest)
             longest = fill.start[v + 1] - fill.start[v];
-    if (status == LM_OK && !(people = lm__malloc((longest ? longest : 1) * sizeof *people)))
-        status = LM_E_NOMEM;
+    for (size_t k = 0; k < width && status == LM_OK; k++) {
+        tasks[k].first = first;
+        tasks[k].used = used;
+        tasks[k].people = lm__malloc((longest ? longest : 1) * sizeof *tasks[k].people);
+        if (!tasks[k].people)
+            status = LM_E_NOMEM;
+    }
     double mu = params->weights.unassigned;
-    for (size_t v = 0; v < pool->venue_count && status == LM_OK; v++) {
+    size_t v = 0;
+    while (status == LM_OK) {
         if (params->time_limit > 0 && lm__groups_elapsed(first) >= params->time_limit)
             break;
-        if (params->progress && v % 64 == 0 &&
-            params->progress(params->progress_user, first->finished_total,
-                             lm__groups_elapsed(first), 1.0)) {
+        if (params->progress && params->progress(params->progress_user, first->finished_total,
+                                                 lm__groups_elapsed(first), 1.0)) {
             status = LM_E_CANCELLED;
             break;
         }
-        uint64_t with_room;
-        if (venue_room(&pool->venues[v], used + v * slots, &with_room) == 0)
-            continue;
-        uint32_t count = 0;
-        for (uint32_t at = fill.start[v]; at < fill.start[v + 1]; at++)
-            if (open[fill.people[at]])
-                people[count++] = fill.people[at];
-        if (count < (uint32_t)params->min_size)
-            continue;
-        lm_region_out out;
-        status = fill_venue(first, (uint32_t)v, people, count, used, &out);
-        if (status == LM_OK && out.group_count > 0)
-            status = append_outs(first, &out, 1);
-        if (status != LM_OK || out.group_count == 0) {
-            lm__groups_out_free(&out);
-            continue;
+        /* the next venues with room and enough people, as things stand */
+        size_t n = 0;
+        for (; v < pool->venue_count && n < width; v++) {
+            uint64_t with_room;
+            if (venue_room(&pool->venues[v], used + v * slots, &with_room) == 0)
+                continue;
+            fill_task *t = &tasks[n];
+            t->count = 0;
+            for (uint32_t at = fill.start[v]; at < fill.start[v + 1]; at++)
+                if (open[fill.people[at]])
+                    t->people[t->count++] = fill.people[at];
+            if (t->count < (uint32_t)params->min_size)
+                continue; /* fewer people later: it stays skipped */
+            t->venue = (uint32_t)v;
+            n++;
         }
-        /* the region's total subtracted mu for each of its people */
-        first->finished_total += out.total + mu * (double)count;
-        *added += out.group_count;
-        size_t at = 0;
-        for (size_t g = 0; g < out.group_count; g++) {
-            used[(size_t)out.venues[g] * slots + (size_t)out.slots[g]]++;
-            for (uint32_t m = 0; m < out.sizes[g]; m++)
-                open[out.members[at++]] = 0;
+        if (n == 0)
+            break;
+        fill_solve(tasks, n);
+        /* commit in order, up to the first venue an earlier one took people from */
+        size_t k = 0;
+        for (; k < n && status == LM_OK; k++) {
+            fill_task *t = &tasks[k];
+            bool intact = true;
+            for (uint32_t m = 0; m < t->count && intact; m++)
+                intact = open[t->people[m]] != 0;
+            if (!intact)
+                break;
+            status = t->status;
+            if (status == LM_OK && t->out.group_count > 0)
+                status = append_outs(first, &t->out, 1);
+            if (status != LM_OK || t->out.group_count == 0) {
+                lm__groups_out_free(&t->out);
+                memset(&t->out, 0, sizeof t->out);
+                continue;
+            }
+            /* the region's total subtracted mu for each of its people */
+            first->finished_total += t->out.total + mu * (double)t->count;
+            *added += t->out.group_count;
+            size_t at = 0;
+            for (size_t g = 0; g < t->out.group_count; g++) {
+                used[(size_t)t->out.venues[g] * slots + (size_t)t->out.slots[g]]++;
+                for (uint32_t member = 0; member < t->out.sizes[g]; member++)
+                    open[t->out.members[at++]] = 0;
+            }
+            memset(&t->out, 0, sizeof t->out); /* first->outs owns it now */
+        }
+        if (k < n && status == LM_OK)
+            v = tasks[k].venue; /* solved again with what is left */
+        for (; k < n; k++) {
+            lm__groups_out_free(&tasks[k].out);
+            memset(&tasks[k].out, 0, sizeof tasks[k].out);
         }
     }
     /* the people left out keep the reason of their last region */
@@ -344,7 +421,8 @@ static int fill_pass(lm_groups_job *first, size_t *added)
         drop_unassigned(first->outs, first->out_count, open, 0);
 done:
     lm__fill_free(&fill);
-    lm__free(people);
+    for (size_t k = 0; k < FILL_WINDOW_MAX; k++)
+        lm__free(tasks[k].people);
     lm__free(used);
     lm__free(room_slots);
     lm__free(open);

@@ -112,6 +112,13 @@ int lm__venue_grid_nearest(const lm_venue_grid *grid, const lm_pool *pool, doubl
                  labs(cy) + 2;
     if (isfinite(reach_km) && reach_km / grid->cell + 2 < (double)limit)
         limit = (long)(reach_km / grid->cell) + 2;
+    /* nor do rings that lie wholly outside the grid */
+    long far = labs(cx);
+    far = labs(cx - (long)grid->width + 1) > far ? labs(cx - (long)grid->width + 1) : far;
+    far = labs(cy) > far ? labs(cy) : far;
+    far = labs(cy - (long)grid->height + 1) > far ? labs(cy - (long)grid->height + 1) : far;
+    if (far < limit)
+        limit = far;
     double reach2 = reach_km * reach_km;
     int found = 0;
     for (long ring = 0; ring <= limit; ring++) {

@@ -241,25 +241,28 @@ static int build_by_venues(const lm_pool *pool, const lm_params *params, size_t 
     int status = LM_E_NOMEM;
     if (!keys || !nearest || !people_at || lm__venue_grid_build(&grid, pool, use_venue) != LM_OK)
         goto done;
-    size_t located = 0, included = 0;
+    size_t located = 0, included = 0, usable = 0;
+    for (size_t p = 0; p < n; p++)
+        included += !use_person || use_person[p];
+    for (size_t v = 0; v < venues; v++)
+        usable += !use_venue || use_venue[v];
+    /* Everybody fits in one region: there is nothing to share out. */
+    bool single = included <= target && usable <= LM_REGION_VENUES_MAX;
     for (size_t p = 0; p < n; p++) {
         const lm_participant *person = &pool->people[p];
         region_of[p] = UINT32_MAX;
-        if (use_person && !use_person[p])
-            continue;
-        included++;
-        if (!person->has_location)
+        if ((use_person && !use_person[p]) || !person->has_location)
             continue;
         /* With a filter (the leftovers), only the people balance() shares
          * out take part: the others have no free place within reach. */
         float d2;
-        nearest[p] = filter ? UINT32_MAX : 0;
-        if (!filter)
+        nearest[p] = filter && !single ? UINT32_MAX : 0;
+        if (!filter || single)
             lm__venue_grid_nearest(&grid, pool, person->lat, person->lon, NULL, NULL, INFINITY,
                                    1, &nearest[p], &d2);
         located++;
     }
-    if (balance(pool, params, &grid, filter, nearest) != LM_OK)
+    if (!single && balance(pool, params, &grid, filter, nearest) != LM_OK)
         goto done;
     for (size_t p = 0; p < n; p++)
         if ((!use_person || use_person[p]) && pool->people[p].has_location &&
