@@ -577,9 +577,17 @@ START_TEST(stranded_places_are_filled)
     lm_result *result = NULL;
     ck_assert_int_eq(lm_params_new(&params), LM_OK);
     ck_assert_int_eq(lm_result_new(&result), LM_OK);
+    ck_assert_int_eq(lm_params_set_int(params, LM_PARAM_THREADS, 1), LM_OK);
     ck_assert_int_eq(lm_groups_form(pool, params, result), LM_OK);
     ck_assert_uint_eq(lm_result_group_count(result), 70);
     assert_evaluates_clean(pool, params, result);
+    /* the fill solves venues side by side: the same groups with 3 threads */
+    static char one[65536], three[65536];
+    fingerprint(result, one, sizeof one);
+    ck_assert_int_eq(lm_params_set_int(params, LM_PARAM_THREADS, 3), LM_OK);
+    ck_assert_int_eq(lm_groups_form(pool, params, result), LM_OK);
+    fingerprint(result, three, sizeof three);
+    ck_assert_str_eq(one, three);
     lm_result_free(result);
     lm_params_free(params);
     lm_pool_free(pool);
