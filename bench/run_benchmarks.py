@@ -426,7 +426,9 @@ def report(args, runs, sweep, summary, meta, docs_dir):
            "is timed %d times (the first run with the baselines, the others alone, all with "
            "the same total) and the fastest wall and CPU times are reported, because single "
            "timings on a shared machine vary by 10%% or more at small sizes; the million is "
-           "timed once. Memory comes from the first run." % meta.get("repeat", 1), "",
+           "timed once. Memory is the smallest of the runs too: what a process holds before "
+           "its first line varies by about 150 KB, 150 B per participant at 1,000 (every run's "
+           "values are in bench/results)." % meta.get("repeat", 1), "",
            "## Machine", "",
            table(["", ""], [["CPU", info.get("cpu")], ["logical cores", info.get("cores")],
                             ["memory", "%.1f GiB" % info["memory_gib"]
@@ -614,16 +616,20 @@ def main():
             if n < MILLION and args.repeat > 1:
                 # A shared machine makes single timings noisy: time the engine alone
                 # again and keep the fastest run (the groups must be the same bytes).
-                walls, cpus = [result["engine"]["wall_seconds"]], [result["engine"]["cpu_seconds"]]
+                # The same goes for memory: what the process holds before main()
+                # varies by about 150 KB, which is 150 B per participant at 1,000.
+                kept = ("wall_seconds", "cpu_seconds", "peak_rss_bytes", "bytes_per_participant",
+                        "data_bytes_per_participant", "run_bytes_per_participant")
+                values = {key: [result["engine"][key]] for key in kept}
                 for _ in range(args.repeat - 1):
                     again = run_groups(binary, n, venues, args.threads, 0, args.seed, False)
                     if again["engine"]["shifted_total"] != result["engine"]["shifted_total"]:
                         raise RuntimeError("n=%d: a repeated run gave another total" % n)
-                    walls.append(again["engine"]["wall_seconds"])
-                    cpus.append(again["engine"]["cpu_seconds"])
-                result["engine"]["wall_runs"], result["engine"]["cpu_runs"] = walls, cpus
-                result["engine"]["wall_seconds"] = min(walls)
-                result["engine"]["cpu_seconds"] = min(cpus)
+                    for key in kept:
+                        values[key].append(again["engine"][key])
+                for key in kept:
+                    result["engine"][key + "_runs"] = values[key]
+                    result["engine"][key] = min(values[key])
             write_json(os.path.join(args.results, "groups_n%d.json" % n), result)
             log("  %.2f s wall, %.2f s CPU, coverage %.3f, %s" % (
                 result["engine"]["wall_seconds"], result["engine"]["cpu_seconds"],
