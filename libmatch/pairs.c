@@ -209,7 +209,7 @@ static int all_pairs(run *r, lm_pair_edges *edges)
     for (size_t w = 0; w < r->workers && status == LM_OK; w++)
         status = lm__pair_scorer_init(&job.scorers[w], r->pool, &r->params->weights, &r->profiles);
     if (status == LM_OK)
-        status = lm__pair_parallel(r->workers, chunks, score_rows, &job);
+        status = lm__parallel(r->workers, chunks, score_rows, &job);
     if (status == LM_OK)
         status = lm__pair_edges_merge(edges, job.chunks, chunks, rows);
     for (size_t c = 0; job.chunks && c < chunks; c++)
@@ -424,7 +424,7 @@ int lm_pairs_match(const lm_pool *pool, const lm_params *params, lm_result *resu
     r.result = result;
     r.progress.params = &pair_params;
     r.workers = pair_params.threads < 1 ? 1
-                : pair_params.threads > LM_PAIR_MAX_WORKERS ? LM_PAIR_MAX_WORKERS
+                : pair_params.threads > LM_MAX_WORKERS ? LM_MAX_WORKERS
                                                              : (size_t)pair_params.threads;
     r.progress.phase_share = 0.5;
     r.progress.base_total = -pair_params.weights.unassigned * (double)pool->count;

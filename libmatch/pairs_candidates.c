@@ -662,8 +662,8 @@ int lm__pair_candidates(const lm_pair_sides *sides, const lm_pair_rules *rules,
     atomic_init(&j.done, 0);
     if (workers < 1)
         workers = 1;
-    if (workers > LM_PAIR_MAX_WORKERS)
-        workers = LM_PAIR_MAX_WORKERS;
+    if (workers > LM_MAX_WORKERS)
+        workers = LM_MAX_WORKERS;
     size_t chunk_count = (j.total + CHUNK - 1) / CHUNK;
     j.scanners = lm__calloc(workers, sizeof *j.scanners);
     j.chunks = lm__calloc(chunk_count ? chunk_count : 1, sizeof *j.chunks);
@@ -683,7 +683,7 @@ int lm__pair_candidates(const lm_pair_sides *sides, const lm_pair_rules *rules,
         status = index_build(&j.index[side], pool, sides->members[side], sides->count[side],
                              &j.grid);
     if (status == LM_OK)
-        status = lm__pair_parallel(workers, chunk_count, scan_chunk, &j);
+        status = lm__parallel(workers, chunk_count, scan_chunk, &j);
     if (status == LM_OK)
         status = lm__pair_edges_merge(edges, j.chunks, chunk_count, sides->count[0]);
     job_free(&j, workers, chunk_count);

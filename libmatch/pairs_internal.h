@@ -1,8 +1,8 @@
 /* Pairs mode (lm_pairs_match, pairs.c) split by concern: fast pair scores
  * (pairs_score.c), the hard constraints for one newcomer and one resident
  * (pairs_rules.c), the candidate graph for large pools (pairs_candidates.c),
- * the edge list (pairs_edges.c) and chunks of work on threads
- * (pairs_parallel.c). The assignment solver is assignment.c. */
+ * and the edge list (pairs_edges.c); chunks of work run on threads with
+ * parallel.c. The assignment solver is assignment.c. */
 #ifndef LM_PAIRS_INTERNAL_H
 #define LM_PAIRS_INTERNAL_H
 
@@ -12,6 +12,7 @@
 
 #include "model_internal.h"
 #include "params_internal.h"
+#include "parallel_internal.h"
 
 /* ---- scores (pairs_score.c) --------------------------------------------------
  * The DESIGN.md objective for a group of one newcomer and one resident:
@@ -88,19 +89,6 @@ bool lm__pair_feasible(const lm_pair_rules *rules, size_t a, size_t b);
 /* Whether participant p alone can reach a venue (open at one of their
  * slots, step-free when needed); true when the pool has no venues. */
 bool lm__pair_has_venue(const lm_pair_rules *rules, size_t p);
-
-/* ---- threads (pairs_parallel.c) ------------------------------------------------ */
-
-#define LM_PAIR_MAX_WORKERS 64
-
-/* One chunk of work on one worker (0 .. workers-1; 0 is the calling thread,
- * the only one that may call the user's progress callback). */
-typedef int (*lm_pair_job_fn)(void *context, size_t worker, size_t chunk);
-
-/* Runs job on chunks 0..chunks-1 with up to `workers` threads; after the
- * first failure no new chunk starts. Returns the failure of the lowest
- * chunk, or LM_OK. */
-int lm__pair_parallel(size_t workers, size_t chunks, lm_pair_job_fn job, void *context);
 
 /* ---- the candidate graph (pairs_candidates.c) -------------------------------- */
 

@@ -1,13 +1,14 @@
-/* Chunks of independent work on a few threads (pairs_internal.h). Each
+/* Chunks of independent work on a few threads (parallel_internal.h). Each
  * chunk writes only its own output, and callers merge outputs in chunk
  * order, so results never depend on the number of threads or their timing. */
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "pairs_internal.h"
+#include "common_internal.h"
+#include "parallel_internal.h"
 
 typedef struct pool_job {
-    lm_pair_job_fn job;
+    lm_job_fn job;
     void *context;
     size_t chunks;
     atomic_size_t next;
@@ -42,7 +43,7 @@ static void *worker_main(void *opaque)
     return NULL;
 }
 
-int lm__pair_parallel(size_t workers, size_t chunks, lm_pair_job_fn job, void *context)
+int lm__parallel(size_t workers, size_t chunks, lm_job_fn job, void *context)
 {
     int *status = lm__calloc(chunks ? chunks : 1, sizeof *status);
     if (!status)
@@ -56,10 +57,10 @@ int lm__pair_parallel(size_t workers, size_t chunks, lm_pair_job_fn job, void *c
     atomic_init(&p.stop, 0);
     if (workers > chunks)
         workers = chunks ? chunks : 1;
-    pthread_t threads[LM_PAIR_MAX_WORKERS];
-    worker_start starts[LM_PAIR_MAX_WORKERS];
+    pthread_t threads[LM_MAX_WORKERS];
+    worker_start starts[LM_MAX_WORKERS];
     size_t started = 0;
-    for (size_t w = 1; w < workers && w < LM_PAIR_MAX_WORKERS; w++) {
+    for (size_t w = 1; w < workers && w < LM_MAX_WORKERS; w++) {
         starts[w] = (worker_start){&p, w};
         if (pthread_create(&threads[w], NULL, worker_main, &starts[w]) != 0)
             break; /* fewer threads: the same result, later */
