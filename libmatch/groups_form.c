@@ -18,6 +18,7 @@
 #include "constraints_internal.h"
 #include "groups_job_internal.h"
 #include "objective_internal.h"
+#include "parallel_internal.h"
 #include "result_internal.h"
 
 /* Participants per region: large enough that most good partners of anyone
@@ -274,60 +275,66 @@ static int fill_venue(lm_groups_job *first, uint32_t v, uint32_t *people, uint32
     return status;
 }
 
-/* Venues a fill pass solves side by side: up to one per thread. */
-#define FILL_WINDOW_MAX 16
+/* Venues a fill pass solves side by side, whatever the thread count. */
+#define FILL_WINDOW 8
 
 typedef struct fill_task {
     lm_groups_job *first;
+    const lm_fill *fill;
     const uint32_t *used;
-    uint32_t venue, count;
-    uint32_t *people; /* the venue's list, still unassigned */
+    const uint8_t *open;
+    uint64_t room_slots;
+    uint32_t venue, room, count;
+    uint32_t *people;   /* the venue's candidates (lm__fill_candidates) */
+    uint32_t *counters; /* LM_FILL_COUNTERS */
     lm_region_out out;
     int status;
 } fill_task;
 
-static void *fill_worker(void *opaque)
+static int fill_chunk(void *context, size_t worker, size_t chunk)
 {
-    fill_task *t = opaque;
-    t->status = fill_venue(t->first, t->venue, t->people, t->count, t->used, &t->out);
-    return NULL;
+    (void)worker;
+    fill_task *t = (fill_task *)context + chunk;
+    const lm_params *params = t->first->params;
+    memset(&t->out, 0, sizeof t->out);
+    t->status = LM_OK;
+    t->count = lm__fill_candidates(t->fill, t->first->pool, params, t->venue, t->room_slots,
+                                   t->room, t->open, t->counters, t->people);
+    if (t->count >= (uint32_t)params->min_size)
+        t->status = fill_venue(t->first, t->venue, t->people, t->count, t->used, &t->out);
+    return LM_OK; /* a task's status is read when it is committed */
 }
 
-/* Solves tasks[0 .. n) on n threads (the caller's included). */
-static void fill_solve(fill_task *tasks, size_t n)
+/* Whether all members of the groups in out are still unassigned. */
+static bool members_open(const lm_region_out *out, const uint8_t *open)
 {
-    pthread_t ids[FILL_WINDOW_MAX];
-    bool started[FILL_WINDOW_MAX] = {false};
-    for (size_t k = 1; k < n; k++)
-        started[k] = pthread_create(&ids[k], NULL, fill_worker, &tasks[k]) == 0;
-    fill_worker(&tasks[0]);
-    for (size_t k = 1; k < n; k++) {
-        if (started[k])
-            pthread_join(ids[k], NULL);
-        else
-            fill_worker(&tasks[k]); /* fewer threads: same result, only slower */
-    }
+    size_t members = 0;
+    for (size_t g = 0; g < out->group_count; g++)
+        members += out->sizes[g];
+    for (size_t m = 0; m < members; m++)
+        if (!open[out->members[m]])
+            return false;
+    return true;
 }
 
 /* A fill pass: every venue with room, in index order, gets a region of the
  * people listed there (groups_fill.c) who are still unassigned; its groups
  * take them out of the lists of the venues after it, so nobody joins two
- * groups. The result is that of one venue after the other; threads solve
- * the next venues side by side, and a venue whose people an earlier one in
- * its window took is solved again, so the thread count changes nothing.
+ * groups. Venues go in windows of FILL_WINDOW, solved side by side on the
+ * people unassigned when the window starts, and committed in venue order; a
+ * venue whose groups hold someone an earlier venue of the window took is
+ * solved again with what is left (the next window starts there). Windows do
+ * not depend on the thread count, so neither does the result.
  * *added counts the groups the pass made. */
 static int fill_pass(lm_groups_job *first, size_t *added)
 {
     const lm_pool *pool = first->pool;
     const lm_params *params = first->params;
     size_t slots = lm_slot_count();
-    size_t width = params->threads < 1 ? 1 : (size_t)params->threads;
-    if (width > FILL_WINDOW_MAX)
-        width = FILL_WINDOW_MAX;
     uint32_t *used = lm__calloc(pool->venue_count * slots + 1, sizeof *used);
     uint64_t *room_slots = lm__calloc(pool->venue_count + 1, sizeof *room_slots);
     uint8_t *open = lm__calloc(pool->count + 1, 1);
-    fill_task tasks[FILL_WINDOW_MAX];
+    fill_task tasks[FILL_WINDOW];
     memset(tasks, 0, sizeof tasks);
     lm_fill fill = {0};
     int status = LM_E_NOMEM;
@@ -345,15 +352,19 @@ static int fill_pass(lm_groups_job *first, size_t *added)
     for (size_t v = 0; status == LM_OK && v < pool->venue_count; v++)
         if (fill.start[v + 1] - fill.start[v] > longest)
             longest = fill.start[v + 1] - fill.start[v];
-    for (size_t k = 0; k < width && status == LM_OK; k++) {
+    for (size_t k = 0; k < FILL_WINDOW && status == LM_OK; k++) {
         tasks[k].first = first;
+        tasks[k].fill = &fill;
         tasks[k].used = used;
+        tasks[k].open = open;
         tasks[k].people = lm__malloc((longest ? longest : 1) * sizeof *tasks[k].people);
-        if (!tasks[k].people)
+        tasks[k].counters = lm__malloc(LM_FILL_COUNTERS * sizeof *tasks[k].counters);
+        if (!tasks[k].people || !tasks[k].counters)
             status = LM_E_NOMEM;
     }
     double mu = params->weights.unassigned;
-    size_t v = 0;
+    size_t v = 0, retries = 0;
+    uint32_t retry[FILL_WINDOW];
     while (status == LM_OK) {
         if (params->time_limit > 0 && lm__groups_elapsed(first) >= params->time_limit)
             break;
@@ -362,38 +373,36 @@ static int fill_pass(lm_groups_job *first, size_t *added)
             status = LM_E_CANCELLED;
             break;
         }
-        /* the next venues with room and enough people, as things stand */
-        size_t n = 0;
-        for (; v < pool->venue_count && n < width; v++) {
-            uint64_t with_room;
-            if (venue_room(&pool->venues[v], used + v * slots, &with_room) == 0)
-                continue;
+        /* the venues to solve again, then the next ones with room */
+        size_t n = 0, again = 0;
+        for (size_t r = 0; r < retries || (v < pool->venue_count && n < FILL_WINDOW);) {
+            uint32_t venue = r < retries ? retry[r++] : (uint32_t)v++;
             fill_task *t = &tasks[n];
-            t->count = 0;
-            for (uint32_t at = fill.start[v]; at < fill.start[v + 1]; at++)
-                if (open[fill.people[at]])
-                    t->people[t->count++] = fill.people[at];
-            if (t->count < (uint32_t)params->min_size)
-                continue; /* fewer people later: it stays skipped */
-            t->venue = (uint32_t)v;
+            t->room = venue_room(&pool->venues[venue], used + (size_t)venue * slots,
+                                 &t->room_slots);
+            if (t->room == 0 || fill.start[venue + 1] - fill.start[venue] < (uint32_t)params->min_size)
+                continue;
+            t->venue = venue;
             n++;
         }
         if (n == 0)
             break;
-        fill_solve(tasks, n);
-        /* commit in order, up to the first venue an earlier one took people from */
-        size_t k = 0;
-        for (; k < n && status == LM_OK; k++) {
+        status = lm__parallel(params->threads > 1 ? (size_t)params->threads : 1, n, fill_chunk,
+                              tasks);
+        /* commit in order; a venue whose groups hold someone an earlier one
+         * took goes again in the next window */
+        for (size_t k = 0; k < n; k++) {
             fill_task *t = &tasks[k];
-            bool intact = true;
-            for (uint32_t m = 0; m < t->count && intact; m++)
-                intact = open[t->people[m]] != 0;
-            if (!intact)
-                break;
-            status = t->status;
-            if (status == LM_OK && t->out.group_count > 0)
+            if (status == LM_OK)
+                status = t->status;
+            bool commit = status == LM_OK && t->out.group_count > 0;
+            if (commit && !members_open(&t->out, open)) {
+                retry[again++] = t->venue;
+                commit = false;
+            }
+            if (commit)
                 status = append_outs(first, &t->out, 1);
-            if (status != LM_OK || t->out.group_count == 0) {
+            if (!commit || status != LM_OK) {
                 lm__groups_out_free(&t->out);
                 memset(&t->out, 0, sizeof t->out);
                 continue;
@@ -409,20 +418,17 @@ static int fill_pass(lm_groups_job *first, size_t *added)
             }
             memset(&t->out, 0, sizeof t->out); /* first->outs owns it now */
         }
-        if (k < n && status == LM_OK)
-            v = tasks[k].venue; /* solved again with what is left */
-        for (; k < n; k++) {
-            lm__groups_out_free(&tasks[k].out);
-            memset(&tasks[k].out, 0, sizeof tasks[k].out);
-        }
+        retries = again;
     }
     /* the people left out keep the reason of their last region */
     if (status == LM_OK)
         drop_unassigned(first->outs, first->out_count, open, 0);
 done:
     lm__fill_free(&fill);
-    for (size_t k = 0; k < FILL_WINDOW_MAX; k++)
+    for (size_t k = 0; k < FILL_WINDOW; k++) {
         lm__free(tasks[k].people);
+        lm__free(tasks[k].counters);
+    }
     lm__free(used);
     lm__free(room_slots);
     lm__free(open);

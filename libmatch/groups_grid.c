@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "groups_internal.h"
+#include "parallel_internal.h"
 
 static void project(const lm_venue_grid *grid, double lat, double lon, double *x, double *y)
 {
@@ -119,19 +120,27 @@ int lm__venue_grid_nearest(const lm_venue_grid *grid, const lm_pool *pool, doubl
     far = labs(cy - (long)grid->height + 1) > far ? labs(cy - (long)grid->height + 1) : far;
     if (far < limit)
         limit = far;
+    /* nor do the rings before the first that reaches the grid */
+    long first = 0;
+    first = -cx > first ? -cx : first;
+    first = cx - (long)grid->width + 1 > first ? cx - (long)grid->width + 1 : first;
+    first = -cy > first ? -cy : first;
+    first = cy - (long)grid->height + 1 > first ? cy - (long)grid->height + 1 : first;
     double reach2 = reach_km * reach_km;
     int found = 0;
-    for (long ring = 0; ring <= limit; ring++) {
+    for (long ring = first; ring <= limit; ring++) {
         /* points in ring r are at least (r - 1) cells away */
         if (ring > 0 && found == k && (double)(ring - 1) * grid->cell > sqrt(d2[k - 1]))
             break;
-        for (long gy = cy - ring; gy <= cy + ring; gy++) {
-            if (gy < 0 || gy >= (long)grid->height)
-                continue;
-            for (long gx = cx - ring; gx <= cx + ring; gx++) {
-                if (gx < 0 || gx >= (long)grid->width)
-                    continue;
-                if (labs(gx - cx) != ring && labs(gy - cy) != ring)
+        long top = cy - ring > 0 ? cy - ring : 0;
+        long bottom = cy + ring < (long)grid->height - 1 ? cy + ring : (long)grid->height - 1;
+        long right = cx + ring < (long)grid->width - 1 ? cx + ring : (long)grid->width - 1;
+        for (long gy = top; gy <= bottom; gy++) {
+            /* the ring's top and bottom rows whole, of the others both ends */
+            bool whole = labs(gy - cy) == ring;
+            long step = whole ? 1 : 2 * ring;
+            for (long gx = whole && cx - ring < 0 ? 0 : cx - ring; gx <= right; gx += step) {
+                if (gx < 0)
                     continue;
                 size_t c = (size_t)gy * grid->width + (size_t)gx;
                 for (uint32_t at = grid->start[c]; at < grid->start[c + 1]; at++) {
@@ -161,4 +170,54 @@ int lm__venue_grid_nearest(const lm_venue_grid *grid, const lm_pool *pool, doubl
         }
     }
     return found;
+}
+
+/* ---- many people at once, on threads ------------------------------------- */
+
+/* People a chunk of the batch query takes. */
+#define NEAREST_CHUNK 4096
+
+typedef struct nearest_batch {
+    const lm_venue_grid *grid;
+    const lm_pool *pool;
+    const lm_params *params;
+    const uint32_t *who;
+    size_t count;
+    const uint64_t *open;
+    int k;
+    bool as_person;
+    uint32_t *venue;
+    float *d2;
+    uint8_t *found;
+} nearest_batch;
+
+static int nearest_chunk(void *context, size_t worker, size_t chunk)
+{
+    (void)worker;
+    const nearest_batch *b = context;
+    size_t end = (chunk + 1) * NEAREST_CHUNK < b->count ? (chunk + 1) * NEAREST_CHUNK : b->count;
+    float scratch[LM_NEAREST_MAX];
+    for (size_t i = chunk * NEAREST_CHUNK; i < end; i++) {
+        const lm_participant *person = &b->pool->people[b->who[i]];
+        float *d2 = b->d2 ? b->d2 + i * (size_t)b->k : scratch;
+        int found = lm__venue_grid_nearest(
+            b->grid, b->pool, person->lat, person->lon, b->as_person ? person : NULL, b->open,
+            b->as_person ? lm__max_km(person, b->params) : INFINITY, b->k,
+            b->venue + i * (size_t)b->k, d2);
+        b->found[i] = (uint8_t)found;
+    }
+    return LM_OK;
+}
+
+int lm__venue_grid_nearest_all(const lm_venue_grid *grid, const lm_pool *pool,
+                               const lm_params *params, const uint32_t *who, size_t count,
+                               bool as_person, const uint64_t *open, int k, uint32_t *venue,
+                               float *d2, uint8_t *found)
+{
+    if (k < 1 || k > LM_NEAREST_MAX)
+        return LM_E_INVALID;
+    nearest_batch b = {grid, pool, params, who, count, open, k, as_person, venue, d2, found};
+    size_t chunks = (count + NEAREST_CHUNK - 1) / NEAREST_CHUNK;
+    size_t workers = params->threads > 1 ? (size_t)params->threads : 1;
+    return chunks ? lm__parallel(workers, chunks, nearest_chunk, &b) : LM_OK;
 }

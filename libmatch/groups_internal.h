@@ -210,6 +210,18 @@ int lm__venue_grid_nearest(const lm_venue_grid *grid, const lm_pool *pool, doubl
                            double lon, const lm_participant *p, const uint64_t *open,
                            double reach_km, int k, uint32_t *venue, float *d2);
 
+/* The most venues lm__venue_grid_nearest_all finds a person. */
+#define LM_NEAREST_MAX 64
+
+/* lm__venue_grid_nearest for people who[0 .. count), on params->threads
+ * threads: person who[i] gets found[i] venues in venue[i*k ..] (and their
+ * d2[i*k ..] unless d2 is NULL). With as_person, only venues the person can
+ * use (see above) within their distance; without, the nearest of all. */
+int lm__venue_grid_nearest_all(const lm_venue_grid *grid, const lm_pool *pool,
+                               const lm_params *params, const uint32_t *who, size_t count,
+                               bool as_person, const uint64_t *open, int k, uint32_t *venue,
+                               float *d2, uint8_t *found);
+
 /* ---- filling the places left free (groups_fill.c) ------------------------ */
 
 /* For every venue, the people (open[p] set) listed there: each located one
@@ -218,12 +230,25 @@ int lm__venue_grid_nearest(const lm_venue_grid *grid, const lm_pool *pool, doubl
  * when they need it. */
 typedef struct lm_fill {
     uint32_t *start;  /* by venue: people[start[v] .. start[v+1]) */
-    uint32_t *people; /* ascending within each venue */
+    uint32_t *people; /* first those with the venue nearest, then second nearest, ... */
 } lm_fill;
 
 int lm__fill_lists(lm_fill *fill, const lm_pool *pool, const lm_params *params,
                    const uint8_t *open, const uint64_t *room_slots);
 void lm__fill_free(lm_fill *fill);
+
+/* Counters lm__fill_candidates works in: by role, language (or none known)
+ * and slot. */
+#define LM_FILL_COUNTERS (2 * 65 * 64)
+
+/* The people listed at venue v who could still share a group there, into
+ * out (at most FILL_PER_PLACE for each place, `room`, in list order):
+ * unassigned (open[p] set), and with, in one of their languages and one of
+ * the venue's slots with room (room_slots), enough others of both roles
+ * for a group. counters: LM_FILL_COUNTERS of scratch. Returns how many. */
+uint32_t lm__fill_candidates(const lm_fill *fill, const lm_pool *pool, const lm_params *params,
+                             uint32_t v, uint64_t room_slots, uint32_t room, const uint8_t *open,
+                             uint32_t *counters, uint32_t *out);
 
 /* Why item stays unassigned (see lm_reason). */
 lm_reason lm__groups_reason(const lm_gstate *state, uint32_t item);

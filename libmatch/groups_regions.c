@@ -64,14 +64,50 @@ typedef struct offer {
     uint32_t person, venue;
 } offer;
 
-static int compare_offers(const void *a, const void *b)
+/* The order offers are granted in: nearest first, then by person; a
+ * person's offers keep their order (nearest venue, lowest index). */
+static uint64_t offer_key(const offer *o)
 {
-    const offer *x = a, *y = b;
-    if (x->d2 != y->d2)
-        return x->d2 < y->d2 ? -1 : 1;
-    if (x->person != y->person)
-        return x->person < y->person ? -1 : 1;
-    return (x->venue > y->venue) - (x->venue < y->venue);
+    uint32_t bits;
+    memcpy(&bits, &o->d2, sizeof bits); /* non-negative floats order as their bits */
+    return (uint64_t)bits << 32 | o->person;
+}
+
+/* A stable radix sort by offer_key, 16 bits a pass: the offers of a dense
+ * city run to millions, where qsort took most of the sharing's time. */
+static int sort_offers(offer *offers, size_t count)
+{
+    offer *other = lm__malloc((count ? count : 1) * sizeof *other);
+    size_t *bucket = lm__malloc(65536 * sizeof *bucket);
+    if (!other || !bucket) {
+        lm__free(other);
+        lm__free(bucket);
+        return LM_E_NOMEM;
+    }
+    offer *from = offers, *to = other;
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(bucket, 0, 65536 * sizeof *bucket);
+        for (size_t k = 0; k < count; k++)
+            bucket[offer_key(&from[k]) >> shift & 0xFFFF]++;
+        if (count && bucket[offer_key(&from[0]) >> shift & 0xFFFF] == count)
+            continue; /* all alike in these bits */
+        size_t at = 0;
+        for (size_t b = 0; b < 65536; b++) {
+            size_t n = bucket[b];
+            bucket[b] = at;
+            at += n;
+        }
+        for (size_t k = 0; k < count; k++)
+            to[bucket[offer_key(&from[k]) >> shift & 0xFFFF]++] = from[k];
+        offer *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != offers)
+        memcpy(offers, from, count * sizeof *offers);
+    lm__free(other);
+    lm__free(bucket);
+    return LM_OK;
 }
 
 /* Gives the people of `role` to venues within their reach, nearest pairs
@@ -88,30 +124,37 @@ static int balance_role(const lm_pool *pool, const lm_params *params, const lm_v
                   pool->people[p].role == role;
     if (people == 0)
         return LM_OK;
+    uint32_t *who = lm__malloc(people * sizeof *who);
+    uint32_t *near = lm__malloc(people * BALANCE_NEAR * sizeof *near);
+    float *d2 = lm__malloc(people * BALANCE_NEAR * sizeof *d2);
+    uint8_t *found = lm__malloc(people);
     offer *offers = lm__malloc(people * BALANCE_NEAR * sizeof *offers);
     uint32_t *quota = lm__malloc(venues * sizeof *quota);
     uint8_t *matched = lm__calloc(n, 1);
-    if (!offers || !quota || !matched) {
-        lm__free(offers);
-        lm__free(quota);
-        lm__free(matched);
-        return LM_E_NOMEM;
-    }
+    int status = LM_E_NOMEM;
+    if (!who || !near || !d2 || !found || !offers || !quota || !matched)
+        goto done;
     for (size_t v = 0; v < venues; v++)
         quota[v] = (uint32_t)ceil(groups[v] * per_group * BALANCE_SLACK);
-    size_t count = 0;
+    people = 0;
     for (size_t p = 0; p < n; p++) {
         const lm_participant *person = &pool->people[p];
-        if ((use_person && !use_person[p]) || !person->has_location || person->role != role)
-            continue;
-        uint32_t near[BALANCE_NEAR];
-        float d2[BALANCE_NEAR];
-        int found = lm__venue_grid_nearest(grid, pool, person->lat, person->lon, person, NULL,
-                                           lm__max_km(person, params), BALANCE_NEAR, near, d2);
-        for (int k = 0; k < found; k++)
-            offers[count++] = (offer){d2[k], (uint32_t)p, near[k]};
+        if ((!use_person || use_person[p]) && person->has_location && person->role == role)
+            who[people++] = (uint32_t)p;
     }
-    qsort(offers, count, sizeof *offers, compare_offers);
+    status = lm__venue_grid_nearest_all(grid, pool, params, who, people, true, NULL,
+                                        BALANCE_NEAR, near, d2, found);
+    if (status != LM_OK)
+        goto done;
+    size_t count = 0;
+    for (size_t i = 0; i < people; i++)
+        for (int k = 0; k < found[i]; k++) {
+            size_t at = i * BALANCE_NEAR + (size_t)k;
+            offers[count++] = (offer){d2[at], who[i], near[at]};
+        }
+    status = sort_offers(offers, count);
+    if (status != LM_OK)
+        goto done;
     for (size_t k = 0; k < count; k++) {
         const offer *o = &offers[k];
         if (matched[o->person] || quota[o->venue] == 0)
@@ -120,10 +163,15 @@ static int balance_role(const lm_pool *pool, const lm_params *params, const lm_v
         quota[o->venue]--;
         venue_of[o->person] = o->venue;
     }
+done:
+    lm__free(who);
+    lm__free(near);
+    lm__free(d2);
+    lm__free(found);
     lm__free(offers);
     lm__free(quota);
     lm__free(matched);
-    return LM_OK;
+    return status;
 }
 
 /* Both roles, the scarcer first: it limits how many groups there can be. */
@@ -238,8 +286,10 @@ static int build_by_venues(const lm_pool *pool, const lm_params *params, size_t 
     keyed *keys = lm__malloc(venues * sizeof *keys);
     uint32_t *nearest = lm__malloc((n ? n : 1) * sizeof *nearest);
     uint32_t *people_at = lm__calloc(venues, sizeof *people_at);
+    uint32_t *who = lm__malloc((n ? n : 1) * sizeof *who);
     int status = LM_E_NOMEM;
-    if (!keys || !nearest || !people_at || lm__venue_grid_build(&grid, pool, use_venue) != LM_OK)
+    if (!keys || !nearest || !people_at || !who ||
+        lm__venue_grid_build(&grid, pool, use_venue) != LM_OK)
         goto done;
     size_t located = 0, included = 0, usable = 0;
     for (size_t p = 0; p < n; p++)
@@ -255,12 +305,25 @@ static int build_by_venues(const lm_pool *pool, const lm_params *params, size_t 
             continue;
         /* With a filter (the leftovers), only the people balance() shares
          * out take part: the others have no free place within reach. */
-        float d2;
         nearest[p] = filter && !single ? UINT32_MAX : 0;
         if (!filter || single)
-            lm__venue_grid_nearest(&grid, pool, person->lat, person->lon, NULL, NULL, INFINITY,
-                                   1, &nearest[p], &d2);
+            who[located] = (uint32_t)p;
         located++;
+    }
+    if (!filter || single) {
+        /* the nearest venue of everybody, on threads, then in place */
+        uint8_t *found = lm__malloc(located ? located : 1);
+        uint32_t *near = lm__malloc((located ? located : 1) * sizeof *near);
+        int searched = found && near ? lm__venue_grid_nearest_all(&grid, pool, params, who,
+                                                                  located, false, NULL, 1, near,
+                                                                  NULL, found)
+                                     : LM_E_NOMEM;
+        for (size_t i = 0; i < located && searched == LM_OK; i++)
+            nearest[who[i]] = found[i] ? near[i] : 0;
+        lm__free(found);
+        lm__free(near);
+        if (searched != LM_OK)
+            goto done;
     }
     if (!single && balance(pool, params, &grid, filter, nearest) != LM_OK)
         goto done;
@@ -309,6 +372,7 @@ done:
     lm__free(keys);
     lm__free(nearest);
     lm__free(people_at);
+    lm__free(who);
     return status;
 }
 
