@@ -56,7 +56,7 @@ void lm__regions_free(lm_regions *regions);
 
 /* A sparse vector already divided by its norm (or the raw x). */
 typedef struct lm_sparse {
-    const lm_entry *entries; /* into lm_region_items.entries */
+    const lm_entry *entries; /* into the state's entries (the raw x: the pool's) */
     uint32_t length;
 } lm_sparse;
 

@@ -79,7 +79,12 @@ static void fill_vectors(lm_item *item, const lm_participant *p, lm_entry **curs
     for (int k = 0; k < 4; k++) {
         size_t length;
         const lm_entry *entries = lm__vec(p, sources[k], &length);
-        double n = k == 0 ? 1.0 : sparse_norm(entries, length);
+        if (k == 0) { /* the raw x is the pool's own */
+            targets[k]->entries = entries;
+            targets[k]->length = (uint32_t)length;
+            continue;
+        }
+        double n = sparse_norm(entries, length);
         targets[k]->entries = *cursor;
         targets[k]->length = n > 0.0 ? copy_sparse(*cursor, entries, length, 1.0 / n) : 0;
         *cursor += targets[k]->length;
@@ -150,7 +155,7 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
     size_t total = 0;
     for (uint32_t k = 0; k < region->count; k++) {
         const lm_participant *p = &pool->people[region->people[k]];
-        total += 2 * (size_t)p->length[0] + p->length[1] + p->length[2];
+        total += (size_t)p->length[0] + p->length[1] + p->length[2];
     }
     s->entries = lm__malloc((total ? total : 1) * sizeof *s->entries);
     if (!s->venue_open || !s->items || !s->group_of || !s->entries || !s->place_used ||
@@ -176,6 +181,13 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
     }
     uint32_t fewer = per_role[0] < per_role[1] ? per_role[0] : per_role[1];
     s->group_limit = fewer / (s->min_per_role ? s->min_per_role : 1) + 1;
+    /* with venues, every group holds a place (venue, slot) of the region */
+    uint64_t places = 0;
+    for (uint32_t v = 0; v < s->venue_count; v++)
+        places += (uint64_t)pool->venues[s->venues[v]].capacity *
+                  (uint64_t)__builtin_popcountll(s->venue_open[v] & s->all_slots);
+    if (s->use_venues && places + 1 < s->group_limit)
+        s->group_limit = (uint32_t)places + 1;
     return LM_OK;
 }
 
@@ -226,7 +238,9 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
             s->group_count = groups;
         return LM_OK;
     }
-    uint32_t capacity = s->group_capacity ? s->group_capacity : 16;
+    /* The first time, room for all the groups there can be: growing by
+     * doubling would leave the smaller copies behind as touched memory. */
+    uint32_t capacity = s->group_capacity ? s->group_capacity : s->group_limit ? s->group_limit : 16;
     while (capacity < groups)
         capacity *= 2;
     /* Empty slots are reused, so no more than group_limit are ever needed:
