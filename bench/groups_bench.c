@@ -310,7 +310,7 @@ int main(int argc, char **argv)
 {
     options o;
     parse_options(argc, argv, &o);
-    long long hwm_start = status_bytes("VmHWM");
+    long long hwm_start = status_bytes("VmHWM"), anon_start = status_bytes("RssAnon");
 
     lm_pool *pool = NULL;
     int status = lm_pool_new(NULL, &pool);
@@ -333,7 +333,7 @@ int main(int argc, char **argv)
         die("params", LM_E_INVALID, params);
 
     bool peak_reset = reset_peak();
-    long long rss_before = status_bytes("VmRSS");
+    long long rss_before = status_bytes("VmRSS"), file_before = status_bytes("RssFile");
     double cpu_start = cpu_now(), wall_start = wall_now();
     status = lm_groups_form(pool, params, result);
     double wall = wall_now() - wall_start, cpu = cpu_now() - cpu_start;
@@ -346,6 +346,12 @@ int main(int argc, char **argv)
     long long growth = peak_reset ? hwm_run - rss_before : hwm_run - hwm_pool;
     if (growth < 0)
         growth = 0;
+    /* The data the process holds at its peak, at most: the peak less the
+     * file-backed pages (program and library code) mapped before the run
+     * (file pages only grow, so those were still there at the peak) and less
+     * the anonymous memory the process had before its first line. Code first
+     * touched by the run still counts. */
+    long long anon = anon_start >= 0 && file_before >= 0 ? peak - file_before - anon_start : -1;
     size_t n = lm_pool_size(pool);
     metrics engine;
     measure(pool, params, result, &engine);
@@ -387,12 +393,14 @@ int main(int argc, char **argv)
            "\"pool_hwm_bytes\": %lld, \"pool_rss_bytes\": %lld, \"run_hwm_bytes\": %lld, "
            "\"run_rss_growth_bytes\": %lld, \"peak_reset\": %s, "
            "\"bytes_per_participant\": %.2f, \"data_bytes_per_participant\": %.2f, "
-           "\"run_bytes_per_participant\": %.2f, "
+           "\"run_bytes_per_participant\": %.2f, \"anon_start_bytes\": %lld, "
+           "\"file_before_run_bytes\": %lld, \"anon_bytes_per_participant\": %.2f, "
            "\"eval_violations\": %zu, \"eval_total_difference\": %.3g, ",
            wall, cpu, peak, maxrss, hwm_start, hwm_pool, rss_pool, hwm_run, growth,
            peak_reset ? "true" : "false", n ? (double)peak / (double)n : 0.0,
            n ? (double)(peak - hwm_start) / (double)n : 0.0,
-           n ? (double)growth / (double)n : 0.0, engine_violations, eval_difference);
+           n ? (double)growth / (double)n : 0.0, anon_start, file_before,
+           n && anon >= 0 ? (double)anon / (double)n : -1.0, engine_violations, eval_difference);
     print_metrics(&engine, n);
     printf("}");
     size_t baseline_violations = 0;

@@ -201,6 +201,13 @@ def analyse(runs, sweep):
             value, label = engine["bytes_per_participant"], "peak RSS / n"
         else:  # a ~2 MB process is 2 KB per person at 1,000 whatever the algorithm
             value, label = engine["data_bytes_per_participant"], "(peak - start RSS) / n"
+            runs_of = engine.get("data_bytes_per_participant_runs", [value])
+            if len(runs_of) > 1:
+                label += "; largest of %d runs %.0f B" % (len(runs_of), max(runs_of))
+            if engine.get("anon_bytes_per_participant", -1) >= 0:
+                anon = max(engine.get("anon_bytes_per_participant_runs",
+                                      [engine["anon_bytes_per_participant"]]))
+                label += "; without code pages at most %.0f B" % anon
         check(3, "memory at %s" % grouped(n), "<= %d bytes per participant" %
               BYTES_PER_PARTICIPANT, "%.0f B (%s)" % (value, label),
               value <= BYTES_PER_PARTICIPANT)
@@ -426,9 +433,11 @@ def report(args, runs, sweep, summary, meta, docs_dir):
            "is timed %d times (the first run with the baselines, the others alone, all with "
            "the same total) and the fastest wall and CPU times are reported, because single "
            "timings on a shared machine vary by 10%% or more at small sizes; the million is "
-           "timed once. Memory is the smallest of the runs too: what a process holds before "
-           "its first line varies by about 150 KB, 150 B per participant at 1,000 (every run's "
-           "values are in bench/results)." % meta.get("repeat", 1), "",
+           "timed once. Memory is the smallest of the runs too: the address-space layout "
+           "(ASLR) moves the same run's peak by up to 300 KB, 300 B per participant at 1,000 "
+           "(with ASLR off, `setarch -R`, a run gives the same bytes every time); the check "
+           "at 1,000 also gives the largest run (every run's values are in bench/results)."
+           % meta.get("repeat", 1), "",
            "## Machine", "",
            table(["", ""], [["CPU", info.get("cpu")], ["logical cores", info.get("cores")],
                             ["memory", "%.1f GiB" % info["memory_gib"]
@@ -451,7 +460,11 @@ def report(args, runs, sweep, summary, meta, docs_dir):
             "the random mixed groups on the same pool. The effort check uses the same "
             "quantity. Memory is the process's peak resident set (VmHWM / ru_maxrss) "
             "divided by n, pool included; at 1,000 the fixed ~2 MB of any process would be "
-            "2 KB per person alone, so there the peak above the process's start is used.", ""]
+            "2 KB per person alone, so there the peak above the process's start is used. "
+            "That still counts the program's code pages the run touches (about 0.9 MB, "
+            "900 B per participant at 1,000); \"without code pages\" is the peak less the "
+            "file-backed pages mapped before the run and less the anonymous memory at the "
+            "start: an upper bound of the heap and stacks.", ""]
     marks = {True: "pass", False: "**FAIL**", None: "not run"}
     out.append(table(["issue", "check", "target", "measured", "result"],
                      [[c["issue"], c["name"], c["target"], c["measured"], marks[c["ok"]]]
@@ -616,10 +629,11 @@ def main():
             if n < MILLION and args.repeat > 1:
                 # A shared machine makes single timings noisy: time the engine alone
                 # again and keep the fastest run (the groups must be the same bytes).
-                # The same goes for memory: what the process holds before main()
-                # varies by about 150 KB, which is 150 B per participant at 1,000.
+                # The same goes for memory: the address-space layout (ASLR) moves
+                # the same run's peak by up to 300 KB, 300 B per participant at 1,000.
                 kept = ("wall_seconds", "cpu_seconds", "peak_rss_bytes", "bytes_per_participant",
-                        "data_bytes_per_participant", "run_bytes_per_participant")
+                        "data_bytes_per_participant", "run_bytes_per_participant",
+                        "anon_bytes_per_participant")
                 values = {key: [result["engine"][key]] for key in kept}
                 for _ in range(args.repeat - 1):
                     again = run_groups(binary, n, venues, args.threads, 0, args.seed, False)
