@@ -214,9 +214,7 @@ static bool choose_place(lm_gstate *s, uint32_t seed, const speakers *sp, uint32
         if (!(it->venues >> v & 1))
             continue;
         for (uint64_t open = s->venue_open[v] & it->slots; open; open &= open - 1) {
-            int t = 0;
-            while (!(open >> t & 1))
-                t++;
+            int t = __builtin_ctzll(open); /* the lowest slot left */
             if (lm__gstate_place_room(s, (int)v, t) == 0)
                 continue;
             long fits = 0;

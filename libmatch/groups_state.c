@@ -573,9 +573,7 @@ void lm__gstate_groups_at_places(const lm_gstate *s, uint32_t item, uint32_t sta
         if (!(it->venues >> v & 1))
             continue;
         for (uint64_t open = s->venue_open[v] & it->slots; open; open &= open - 1) {
-            int t = 0;
-            while (!(open >> t & 1))
-                t++;
+            int t = __builtin_ctzll(open); /* the lowest slot left */
             for (uint32_t g = s->place_first[(size_t)v * s->slot_count + (size_t)t];
                  g != LM_NONE_ITEM; g = s->place_next[g])
                 if (!visit(context, g))
