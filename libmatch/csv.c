@@ -328,6 +328,19 @@ static int io_fail(lm_object *error, const char *path, int code)
     return lm__fail(error, LM_E_IO, "cannot read '%s': %s", path, reason);
 }
 
+int lm__csv_fail_at(lm_object *object, const char *file, const lm_csv *csv, int status,
+                    const char *column, const char *format, va_list args)
+{
+    if (status == LM_E_NOMEM)
+        return lm__fail(object, status, "out of memory");
+    char reason[LM_ERRMSG_MAX];
+    vsnprintf(reason, sizeof reason, format, args);
+    if (column)
+        return lm__fail(object, status, "%s line %zu, column '%s': %s", file, csv->record_line,
+                        column, reason);
+    return lm__fail(object, status, "%s line %zu: %s", file, csv->record_line, reason);
+}
+
 int lm__read_file(const char *path, char **data, size_t *size, lm_object *error)
 {
     *data = NULL;

@@ -56,6 +56,16 @@ bool lm__csv_blank(const lm_csv *csv);
 int lm__csv_header(const lm_csv *csv, const char *const *names, size_t name_count,
                    int *field_of_name, int *name_of_field, char *error);
 
+/* Records "<file> line <n>, column '<column>': <reason>" on object (without
+ * a column, "<file> line <n>: <reason>"; LM_E_NOMEM is just "out of
+ * memory"), n being the line of csv's current record. Returns status. */
+int lm__csv_fail_at(lm_object *object, const char *file, const lm_csv *csv, int status,
+                    const char *column, const char *format, va_list args)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 0)))
+#endif
+    ;
+
 /* Reads a whole file into a new buffer (lm__free it). LM_E_IO with the path
  * and the system's reason, LM_E_TOO_LARGE beyond LM_CSV_MAX_FILE. */
 int lm__read_file(const char *path, char **data, size_t *size, lm_object *error);

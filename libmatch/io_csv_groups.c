@@ -144,18 +144,11 @@ static int fail_at(group_loader *l, int status, const char *column, const char *
 
 static int fail_at(group_loader *l, int status, const char *column, const char *format, ...)
 {
-    char reason[LM_ERRMSG_MAX];
     va_list args;
     va_start(args, format);
-    vsnprintf(reason, sizeof reason, format, args);
+    status = lm__csv_fail_at(&l->grouping->base, l->name, &l->csv, status, column, format, args);
     va_end(args);
-    if (status == LM_E_NOMEM)
-        return lm__fail(&l->grouping->base, status, "out of memory");
-    if (column)
-        return lm__fail(&l->grouping->base, status, "%s line %zu, column '%s': %s", l->name,
-                        l->csv.record_line, column, reason);
-    return lm__fail(&l->grouping->base, status, "%s line %zu: %s", l->name, l->csv.record_line,
-                    reason);
+    return status;
 }
 
 static char *value(group_loader *l, int column)

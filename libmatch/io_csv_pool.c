@@ -55,18 +55,11 @@ static int fail_at(loader *l, int status, const char *column, const char *format
 
 static int fail_at(loader *l, int status, const char *column, const char *format, ...)
 {
-    char reason[LM_ERRMSG_MAX];
     va_list args;
     va_start(args, format);
-    vsnprintf(reason, sizeof reason, format, args);
+    status = lm__csv_fail_at(&l->pool->base, l->name, &l->csv, status, column, format, args);
     va_end(args);
-    if (status == LM_E_NOMEM)
-        return lm__fail(&l->pool->base, status, "out of memory");
-    if (column)
-        return lm__fail(&l->pool->base, status, "%s line %zu, column '%s': %s", l->name,
-                        l->csv.record_line, column, reason);
-    return lm__fail(&l->pool->base, status, "%s line %zu: %s", l->name, l->csv.record_line,
-                    reason);
+    return status;
 }
 
 static int csv_failed(loader *l, int status)

@@ -37,38 +37,11 @@ static int fail_at(topic_loader *l, int status, const char *column, const char *
 
 static int fail_at(topic_loader *l, int status, const char *column, const char *format, ...)
 {
-    char reason[LM_ERRMSG_MAX];
     va_list args;
     va_start(args, format);
-    vsnprintf(reason, sizeof reason, format, args);
+    status = lm__csv_fail_at(&l->taxonomy->base, l->name, &l->csv, status, column, format, args);
     va_end(args);
-    if (status == LM_E_NOMEM)
-        return lm__fail(&l->taxonomy->base, status, "out of memory");
-    if (column)
-        return lm__fail(&l->taxonomy->base, status, "%s line %zu, column '%s': %s", l->name,
-                        l->csv.record_line, column, reason);
-    return lm__fail(&l->taxonomy->base, status, "%s line %zu: %s", l->name, l->csv.record_line,
-                    reason);
-}
-
-static void free_topics(lm_topic *topics, size_t count)
-{
-    for (size_t t = 0; t < count; t++) {
-        lm__free(topics[t].key);
-        lm__free(topics[t].label_en);
-        lm__free(topics[t].label_nl);
-        for (size_t k = 0; k < topics[t].synonym_count; k++)
-            lm__free(topics[t].synonyms[k]);
-        lm__free(topics[t].synonyms);
-    }
-    lm__free(topics);
-}
-
-static void free_names(lm_topic_name *names, size_t count)
-{
-    for (size_t k = 0; k < count; k++)
-        lm__free(names[k].folded);
-    lm__free(names);
+    return status;
 }
 
 /* ---- keys ------------------------------------------------------------------------ */
@@ -216,7 +189,7 @@ static int read_topic(topic_loader *l, size_t header_fields)
     memset(topic, 0, sizeof *topic);
     topic->parent = (int)parent;
     l->lines[l->count] = l->csv.record_line;
-    l->count++; /* from here on free_topics() owns whatever was copied */
+    l->count++; /* from here on lm__topics_free() owns whatever was copied */
     topic->key = lm__strdup(key);
     topic->label_en = lm__strdup(label_en);
     topic->label_nl = lm__strdup(label_nl);
@@ -314,16 +287,16 @@ int lm_taxonomy_load_buffer(lm_taxonomy *taxonomy, const char *name, const char 
     if (status == LM_OK)
         status = check_names(l, &built);
     if (status == LM_OK) {
-        free_topics(taxonomy->topics, taxonomy->topic_count);
-        free_names(taxonomy->names, taxonomy->name_count);
+        lm__topics_free(taxonomy->topics, taxonomy->topic_count);
+        lm__topic_names_free(taxonomy->names, taxonomy->name_count);
         taxonomy->topics = l->topics;
         taxonomy->topic_count = l->count;
         taxonomy->names = built.names;
         taxonomy->name_count = built.name_count;
         lm__clear_error(&taxonomy->base);
     } else {
-        free_topics(l->topics, l->count);
-        free_names(built.names, built.name_count);
+        lm__topics_free(l->topics, l->count);
+        lm__topic_names_free(built.names, built.name_count);
     }
     lm__csv_free(&l->csv);
     lm__free(l->lines);

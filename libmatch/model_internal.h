@@ -43,6 +43,10 @@ int lm__taxonomy_fill_default(lm_taxonomy *taxonomy);
 /* Deep copy into a fresh object. */
 int lm__taxonomy_clone(const lm_taxonomy *source, lm_taxonomy **out);
 /* Rebuilds the sorted name index after topics changed. */
+/* Frees topics[0 .. count) with their strings, and the array. */
+void lm__topics_free(lm_topic *topics, size_t count);
+/* Frees names[0 .. count) with their folded strings, and the array. */
+void lm__topic_names_free(lm_topic_name *names, size_t count);
 int lm__taxonomy_index(lm_taxonomy *taxonomy);
 /* Finds a topic by an already case-folded name; -1 when unknown. */
 long lm__taxonomy_lookup_folded(const lm_taxonomy *taxonomy, const char *folded);

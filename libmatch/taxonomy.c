@@ -5,7 +5,7 @@
 
 #include "model_internal.h"
 
-static void topics_free(lm_topic *topics, size_t count)
+void lm__topics_free(lm_topic *topics, size_t count)
 {
     for (size_t t = 0; t < count; t++) {
         lm__free(topics[t].key);
@@ -18,7 +18,7 @@ static void topics_free(lm_topic *topics, size_t count)
     lm__free(topics);
 }
 
-static void names_free(lm_topic_name *names, size_t count)
+void lm__topic_names_free(lm_topic_name *names, size_t count)
 {
     for (size_t k = 0; k < count; k++)
         lm__free(names[k].folded);
@@ -57,8 +57,8 @@ void lm_taxonomy_free(lm_taxonomy *taxonomy)
 {
     if (!taxonomy)
         return;
-    topics_free(taxonomy->topics, taxonomy->topic_count);
-    names_free(taxonomy->names, taxonomy->name_count);
+    lm__topics_free(taxonomy->topics, taxonomy->topic_count);
+    lm__topic_names_free(taxonomy->names, taxonomy->name_count);
     lm__free(taxonomy);
 }
 
@@ -154,7 +154,7 @@ int lm__taxonomy_index(lm_taxonomy *taxonomy)
         for (size_t k = 0; status == LM_OK && k < topic->synonym_count; k++)
             status = add_name(names, &count, topic->synonyms[k], (uint32_t)t);
         if (status != LM_OK) {
-            names_free(names, count);
+            lm__topic_names_free(names, count);
             return status;
         }
     }
@@ -168,7 +168,7 @@ int lm__taxonomy_index(lm_taxonomy *taxonomy)
         }
         names[kept++] = names[k];
     }
-    names_free(taxonomy->names, taxonomy->name_count);
+    lm__topic_names_free(taxonomy->names, taxonomy->name_count);
     taxonomy->names = names;
     taxonomy->name_count = kept;
     return LM_OK;
