@@ -222,6 +222,17 @@ int lm__venue_grid_nearest_all(const lm_venue_grid *grid, const lm_pool *pool,
                                bool as_person, const uint64_t *open, int k, uint32_t *venue,
                                float *d2, uint8_t *found);
 
+/* An offer of a person to a venue at squared distance d2, when the
+ * capacity is shared out (groups_regions.c). */
+typedef struct lm_offer {
+    float d2;
+    uint32_t person, venue;
+} lm_offer;
+
+/* Sorts offers by d2 (non-negative), then person, keeping the order of
+ * equal ones (a stable radix sort). LM_E_NOMEM when out of memory. */
+int lm__offers_sort(lm_offer *offers, size_t count);
+
 /* ---- filling the places left free (groups_fill.c) ------------------------ */
 
 /* For every venue, the people (open[p] set) listed there: each located one

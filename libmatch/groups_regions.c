@@ -59,32 +59,27 @@ static uint64_t z_key(double lat, double lon)
 #define BALANCE_NEAR 8
 #define BALANCE_SLACK 1.25
 
-typedef struct offer {
-    float d2;
-    uint32_t person, venue;
-} offer;
-
 /* The order offers are granted in: nearest first, then by person; a
  * person's offers keep their order (nearest venue, lowest index). */
-static uint64_t offer_key(const offer *o)
+static uint64_t offer_key(const lm_offer *o)
 {
     uint32_t bits;
     memcpy(&bits, &o->d2, sizeof bits); /* non-negative floats order as their bits */
     return (uint64_t)bits << 32 | o->person;
 }
 
-/* A stable radix sort by offer_key, 16 bits a pass: the offers of a dense
- * city run to millions, where qsort took most of the sharing's time. */
-static int sort_offers(offer *offers, size_t count)
+/* 16 bits a pass: the offers of a dense city run to millions, where qsort
+ * took most of the sharing's time. */
+int lm__offers_sort(lm_offer *offers, size_t count)
 {
-    offer *other = lm__malloc((count ? count : 1) * sizeof *other);
+    lm_offer *other = lm__malloc((count ? count : 1) * sizeof *other);
     size_t *bucket = lm__malloc(65536 * sizeof *bucket);
     if (!other || !bucket) {
         lm__free(other);
         lm__free(bucket);
         return LM_E_NOMEM;
     }
-    offer *from = offers, *to = other;
+    lm_offer *from = offers, *to = other;
     for (int shift = 0; shift < 64; shift += 16) {
         memset(bucket, 0, 65536 * sizeof *bucket);
         for (size_t k = 0; k < count; k++)
@@ -99,7 +94,7 @@ static int sort_offers(offer *offers, size_t count)
         }
         for (size_t k = 0; k < count; k++)
             to[bucket[offer_key(&from[k]) >> shift & 0xFFFF]++] = from[k];
-        offer *swap = from;
+        lm_offer *swap = from;
         from = to;
         to = swap;
     }
@@ -128,7 +123,7 @@ static int balance_role(const lm_pool *pool, const lm_params *params, const lm_v
     uint32_t *near = lm__malloc(people * BALANCE_NEAR * sizeof *near);
     float *d2 = lm__malloc(people * BALANCE_NEAR * sizeof *d2);
     uint8_t *found = lm__malloc(people);
-    offer *offers = lm__malloc(people * BALANCE_NEAR * sizeof *offers);
+    lm_offer *offers = lm__malloc(people * BALANCE_NEAR * sizeof *offers);
     uint32_t *quota = lm__malloc(venues * sizeof *quota);
     uint8_t *matched = lm__calloc(n, 1);
     int status = LM_E_NOMEM;
@@ -150,13 +145,13 @@ static int balance_role(const lm_pool *pool, const lm_params *params, const lm_v
     for (size_t i = 0; i < people; i++)
         for (int k = 0; k < found[i]; k++) {
             size_t at = i * BALANCE_NEAR + (size_t)k;
-            offers[count++] = (offer){d2[at], who[i], near[at]};
+            offers[count++] = (lm_offer){d2[at], who[i], near[at]};
         }
-    status = sort_offers(offers, count);
+    status = lm__offers_sort(offers, count);
     if (status != LM_OK)
         goto done;
     for (size_t k = 0; k < count; k++) {
-        const offer *o = &offers[k];
+        const lm_offer *o = &offers[k];
         if (matched[o->person] || quota[o->venue] == 0)
             continue;
         matched[o->person] = 1;

@@ -1,6 +1,7 @@
-/* The venue grid and the fill's candidates against answers computed another
- * way: nearest venues by a scan of every venue, the same answers on any
- * number of threads, and candidate lists worked out by hand. */
+/* The venue grid, the capacity sharing's order and the fill's candidates
+ * against answers computed another way: nearest venues by a scan of every
+ * venue, the same answers on any number of threads, offers sorted by qsort,
+ * and candidate lists worked out by hand. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -164,6 +165,53 @@ START_TEST(batch_nearest_is_the_same_on_any_thread_count)
 }
 END_TEST
 
+/* ---- the order offers are granted in ------------------------------------- */
+
+typedef struct indexed_offer {
+    lm_offer offer;
+    size_t index; /* position before sorting */
+} indexed_offer;
+
+static int compare_indexed(const void *a, const void *b)
+{
+    const indexed_offer *x = a, *y = b;
+    if (x->offer.d2 != y->offer.d2)
+        return x->offer.d2 < y->offer.d2 ? -1 : 1;
+    if (x->offer.person != y->offer.person)
+        return x->offer.person < y->offer.person ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+START_TEST(offers_sort_as_qsort_does_with_ties_kept_in_order)
+{
+    /* few distinct distances and people: many ties; distances from 0 to
+     * 1e6 km^2 and people beyond 16 bits, so that every pass matters */
+    const size_t counts[] = {0, 1, 2, 1000, 100000};
+    uint64_t state = 99;
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        size_t n = counts[c];
+        lm_offer *offers = malloc((n + 1) * sizeof *offers);
+        indexed_offer *reference = malloc((n + 1) * sizeof *reference);
+        for (size_t k = 0; k < n; k++) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            uint32_t r = (uint32_t)(state >> 33);
+            float d2 = r % 3 == 0 ? 0.0f : (float)(r % 97) * 1031.7f + (float)(r % 5) * 1e-3f;
+            offers[k] = (lm_offer){d2, (uint32_t)(r % 300) * 257u, (uint32_t)k};
+            reference[k] = (indexed_offer){offers[k], k};
+        }
+        ck_assert_int_eq(lm__offers_sort(offers, n), LM_OK);
+        qsort(reference, n, sizeof *reference, compare_indexed);
+        for (size_t k = 0; k < n; k++) {
+            ck_assert(offers[k].d2 == reference[k].offer.d2);
+            ck_assert_uint_eq(offers[k].person, reference[k].offer.person);
+            ck_assert_uint_eq(offers[k].venue, reference[k].offer.venue); /* ties in order */
+        }
+        free(offers);
+        free(reference);
+    }
+}
+END_TEST
+
 /* ---- the fill's candidates ----------------------------------------------- */
 
 static size_t person(lm_pool *pool, lm_role role, const char *languages, uint64_t slots)
@@ -277,6 +325,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, nearest_matches_a_scan_of_all_venues);
     tcase_add_test(tc, batch_nearest_is_the_same_on_any_thread_count);
+    tcase_add_test(tc, offers_sort_as_qsort_does_with_ties_kept_in_order);
     tcase_add_test(tc, candidates_need_company_in_a_language_and_slot);
     tcase_add_test(tc, candidates_are_capped_by_role_in_list_order);
     suite_add_tcase(s, tc);
