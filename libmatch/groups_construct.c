@@ -265,7 +265,7 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
     }
     shuffle(order, n, rng);
     uint32_t q = s->min_per_role;
-    int scarce = free_count[LM_RESIDENT] < free_count[LM_NEWCOMER] ? LM_RESIDENT : LM_NEWCOMER;
+    int scarce = lm__scarcer_role(free_count[LM_NEWCOMER], free_count[LM_RESIDENT]);
     int abundant = 1 - scarce;
     /* Members of each role per group so that the scarce role covers as many
      * of the abundant one as the sizes allow. */

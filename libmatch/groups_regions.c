@@ -189,7 +189,7 @@ static int balance(const lm_pool *pool, const lm_params *params, const lm_venue_
         if (filter && filter->venues && !filter->venues[v])
             groups[v] = 0.0;
     }
-    int scarce = role_count[LM_RESIDENT] < role_count[LM_NEWCOMER] ? LM_RESIDENT : LM_NEWCOMER;
+    int scarce = lm__scarcer_role(role_count[LM_NEWCOMER], role_count[LM_RESIDENT]);
     uint32_t q = (uint32_t)params->min_per_role;
     int status = balance_role(pool, params, grid, use_person, groups, scarce, q, venue_of);
     if (status == LM_OK)

@@ -135,6 +135,13 @@ struct lm_pool {
     size_t warning_count, warning_capacity;
 };
 
+/* The role with fewer people of the two (newcomers on a tie): it limits
+ * how many mixed groups or pairs there can be. */
+static inline int lm__scarcer_role(size_t newcomers, size_t residents)
+{
+    return residents < newcomers ? LM_RESIDENT : LM_NEWCOMER;
+}
+
 /* Entries of vector v of participant p, and their number. */
 static inline const lm_entry *lm__vec(const lm_participant *p, int v, size_t *length)
 {

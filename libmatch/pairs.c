@@ -334,7 +334,7 @@ static int split_roles(run *r)
         int role = pool->people[p].role == LM_RESIDENT;
         r->by_role[role][count[role]++] = p;
     }
-    int rows = count[LM_RESIDENT] < count[LM_NEWCOMER] ? LM_RESIDENT : LM_NEWCOMER;
+    int rows = lm__scarcer_role(count[LM_NEWCOMER], count[LM_RESIDENT]);
     r->sides.members[0] = r->by_role[rows];
     r->sides.count[0] = count[rows];
     r->sides.members[1] = r->by_role[1 - rows];
