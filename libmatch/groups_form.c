@@ -134,7 +134,8 @@ static void take_stock(const lm_groups_job *j, uint32_t *used, uint8_t *open)
 }
 
 /* Groups a venue can still host in a week, and in which slots. */
-static uint32_t venue_room(const lm_venue *venue, const uint32_t *used_at, uint64_t *slots_with_room)
+static uint32_t venue_room(const lm_venue *venue, const uint32_t *used_at,
+                           uint64_t *slots_with_room)
 {
     uint32_t room = 0;
     *slots_with_room = 0;
@@ -173,6 +174,20 @@ static int append_outs(lm_groups_job *first, lm_region_out *outs, size_t count)
     return LM_OK;
 }
 
+/* A phase after the first: j solves `regions` with the capacity `used`
+ * already taken, on the run's clock, params and random streams from `stream`. */
+static void later_phase(lm_groups_job *j, const lm_groups_job *first, const lm_regions *regions,
+                        const uint32_t *used, uint64_t stream)
+{
+    memset(j, 0, sizeof *j);
+    j->pool = first->pool;
+    j->params = first->params;
+    j->start = first->start;
+    j->regions = regions;
+    j->base_used = used;
+    j->stream = stream;
+}
+
 /* A leftover phase: regions cut again over the people left out and the
  * venues with room, each person at a venue with room within reach
  * (balance() in groups_regions.c); the others sit this phase out. */
@@ -207,12 +222,7 @@ static int leftover_phase(lm_groups_job *first)
     status = lm__regions_build(pool, first->params, REGION_TARGET, &filter, &regions);
     if (status != LM_OK)
         goto done;
-    j.pool = pool;
-    j.params = first->params;
-    j.start = first->start;
-    j.regions = &regions;
-    j.base_used = used;
-    j.stream = 0x10000000u;
+    later_phase(&j, first, &regions, used, 0x10000000u);
     j.out_count = regions.count;
     j.outs = lm__calloc(regions.count ? regions.count : 1, sizeof *j.outs);
     if (!j.outs) {
@@ -256,16 +266,10 @@ static int fill_venue(lm_groups_job *first, uint32_t v, uint32_t *people, uint32
     lm_region region = {people, count, &v, 1};
     lm_regions one = {&region, 1, NULL};
     lm_groups_job j;
-    memset(&j, 0, sizeof j);
+    later_phase(&j, first, &one, used, 0x20000000u + v);
     memset(out, 0, sizeof *out);
-    j.pool = first->pool;
-    j.params = first->params;
-    j.start = first->start;
-    j.regions = &one;
     j.outs = out;
     j.out_count = 1;
-    j.base_used = used;
-    j.stream = 0x20000000u + v;
     j.filling = true;
     atomic_init(&j.stop, 0);
     atomic_init(&j.done, 0);
@@ -380,7 +384,8 @@ static int fill_pass(lm_groups_job *first, size_t *added)
             fill_task *t = &tasks[n];
             t->room = venue_room(&pool->venues[venue], used + (size_t)venue * slots,
                                  &t->room_slots);
-            if (t->room == 0 || fill.start[venue + 1] - fill.start[venue] < (uint32_t)params->min_size)
+            uint32_t listed = fill.start[venue + 1] - fill.start[venue];
+            if (t->room == 0 || listed < (uint32_t)params->min_size)
                 continue;
             t->venue = venue;
             n++;
