@@ -19,12 +19,10 @@
  * scan of the whole region. The items visited, and their order, are those a
  * scan of the whole order that skips non-speakers would visit. */
 
-#define UNKNOWN_BUCKET 64
-
 typedef struct speakers {
     uint32_t n;
     const uint32_t *order;
-    uint32_t start[UNKNOWN_BUCKET + 2]; /* bucket l: list[start[l] .. start[l+1]) */
+    uint32_t start[LM_LANGUAGE_UNKNOWN + 2]; /* bucket l: list[start[l] .. start[l+1]) */
     uint32_t *list;                     /* positions in `order`, ascending per bucket */
     bool by_language;
 } speakers;
@@ -41,24 +39,24 @@ static int speakers_init(speakers *sp, const lm_gstate *s, const uint32_t *order
     for (uint32_t i = 0; i < n; i++) {
         uint64_t spoken = s->items[order[i]].languages;
         if (spoken == ~(uint64_t)0)
-            sp->start[UNKNOWN_BUCKET + 1]++;
+            sp->start[LM_LANGUAGE_UNKNOWN + 1]++;
         else
             for (; spoken; spoken &= spoken - 1)
                 sp->start[__builtin_ctzll(spoken) + 1]++;
     }
-    for (int l = 0; l <= UNKNOWN_BUCKET; l++) {
+    for (int l = 0; l <= LM_LANGUAGE_UNKNOWN; l++) {
         total += sp->start[l + 1];
         sp->start[l + 1] += sp->start[l];
     }
     sp->list = lm__malloc((total ? total : 1) * sizeof *sp->list);
     if (!sp->list)
         return LM_E_NOMEM;
-    uint32_t fill[UNKNOWN_BUCKET + 1];
+    uint32_t fill[LM_LANGUAGE_UNKNOWN + 1];
     memcpy(fill, sp->start, sizeof fill);
     for (uint32_t i = 0; i < n; i++) {
         uint64_t spoken = s->items[order[i]].languages;
         if (spoken == ~(uint64_t)0)
-            sp->list[fill[UNKNOWN_BUCKET]++] = i;
+            sp->list[fill[LM_LANGUAGE_UNKNOWN]++] = i;
         else
             for (; spoken; spoken &= spoken - 1)
                 sp->list[fill[__builtin_ctzll(spoken)]++] = i;
@@ -75,7 +73,7 @@ typedef struct walk {
     struct {
         const uint32_t *list;
         uint32_t length, at, taken;
-    } cursor[UNKNOWN_BUCKET + 1];
+    } cursor[LM_LANGUAGE_UNKNOWN + 1];
 } walk;
 
 static void walk_begin(walk *w, const speakers *sp, uint64_t spoken, uint32_t from)
@@ -89,7 +87,7 @@ static void walk_begin(walk *w, const speakers *sp, uint64_t spoken, uint32_t fr
         return;
     }
     for (uint64_t bits = spoken;; bits &= bits - 1) {
-        int l = bits ? __builtin_ctzll(bits) : UNKNOWN_BUCKET;
+        int l = bits ? __builtin_ctzll(bits) : LM_LANGUAGE_UNKNOWN;
         const uint32_t *list = sp->list + sp->start[l];
         uint32_t length = sp->start[l + 1] - sp->start[l];
         if (length) {

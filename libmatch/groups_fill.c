@@ -84,10 +84,10 @@ void lm__fill_free(lm_fill *fill)
     memset(fill, 0, sizeof *fill);
 }
 
-/* counters[role][language][slot], language 64 for "none known" */
+/* counters[role][language][slot], LM_LANGUAGE_UNKNOWN for "none known" */
 static uint32_t *counter(uint32_t *counters, int role, unsigned language, unsigned slot)
 {
-    return &counters[((size_t)role * 65 + language) * 64 + slot];
+    return &counters[((size_t)role * (LM_LANGUAGE_UNKNOWN + 1) + language) * 64 + slot];
 }
 
 /* Whether a person who speaks `languages` (0: unknown) and is free in
@@ -96,18 +96,18 @@ static bool enough_company(uint32_t *counters, const lm_params *params, uint64_t
                            uint64_t slots)
 {
     uint32_t per_role = (uint32_t)params->min_per_role, size = (uint32_t)params->min_size;
-    for (unsigned language = 0; language < 65; language++) {
-        if (language < 64 && languages && !(languages >> language & 1))
+    for (unsigned language = 0; language <= LM_LANGUAGE_UNKNOWN; language++) {
+        if (language < LM_LANGUAGE_UNKNOWN && languages && !(languages >> language & 1))
             continue;
-        if (language == 64 && languages)
+        if (language == LM_LANGUAGE_UNKNOWN && languages)
             continue; /* known languages meet the unknown ones under their own */
         for (uint64_t rest = slots; rest; rest &= rest - 1) {
             unsigned slot = (unsigned)__builtin_ctzll(rest);
             uint32_t of[2];
             for (int role = 0; role < 2; role++) {
                 of[role] = *counter(counters, role, language, slot);
-                if (language < 64)
-                    of[role] += *counter(counters, role, 64, slot);
+                if (language < LM_LANGUAGE_UNKNOWN)
+                    of[role] += *counter(counters, role, LM_LANGUAGE_UNKNOWN, slot);
             }
             if (of[0] >= per_role && of[1] >= per_role && of[0] + of[1] >= size)
                 return true;
@@ -132,7 +132,7 @@ uint32_t lm__fill_candidates(const lm_fill *fill, const lm_pool *pool, const lm_
         uint64_t slots = (person->availability ? person->availability : ~(uint64_t)0) & room_slots;
         for (uint64_t spoken = languages ? languages : (uint64_t)1 << 63; spoken;
              spoken &= spoken - 1) {
-            unsigned language = languages ? (unsigned)__builtin_ctzll(spoken) : 64;
+            unsigned language = languages ? (unsigned)__builtin_ctzll(spoken) : LM_LANGUAGE_UNKNOWN;
             for (uint64_t rest = slots; rest; rest &= rest - 1)
                 (*counter(counters, person->role, language, (unsigned)__builtin_ctzll(rest)))++;
         }

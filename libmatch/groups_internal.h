@@ -52,6 +52,10 @@ int lm__regions_build(const lm_pool *pool, const lm_params *params, size_t targe
                       const lm_region_filter *filter, lm_regions *out);
 void lm__regions_free(lm_regions *regions);
 
+/* Per-language lists and counts (construction, the fill's candidates) give
+ * languages 0..63 their own bucket and the people who gave none this one. */
+#define LM_LANGUAGE_UNKNOWN 64
+
 /* ---- a region's items ---------------------------------------------------- */
 
 /* A sparse vector already divided by its norm (or the raw x). */
@@ -250,7 +254,7 @@ void lm__fill_free(lm_fill *fill);
 
 /* Counters lm__fill_candidates works in: by role, language (or none known)
  * and slot. */
-#define LM_FILL_COUNTERS (2 * 65 * 64)
+#define LM_FILL_COUNTERS (2 * (LM_LANGUAGE_UNKNOWN + 1) * 64)
 
 /* The people listed at venue v who could still share a group there, into
  * out (at most FILL_PER_PLACE for each place, `room`, in list order):
