@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "groups_baselines.h"
-#include "model_internal.h"
+#include "model/model_internal.h"
 
 #define MAX_GROUP 64      /* largest max_size the baselines accept */
 #define VENUE_LIST 16     /* venues a forming group keeps in view: its opener's nearest */

@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "libmatch/libmatch.h"
-#include "mdgp_internal.h"
-#include "params_internal.h"
+#include "partition/mdgp_internal.h"
+#include "model/params_internal.h"
 
 int main(int argc, char **argv)
 {

@@ -21,9 +21,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "assignment_internal.h"
+#include "engine/assignment_internal.h"
 #include "libmatch/libmatch.h"
-#include "pairs_internal.h"
+#include "pairs/pairs_internal.h"
 
 static double now(void)
 {

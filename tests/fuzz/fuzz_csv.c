@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "libmatch/libmatch.h"
-#include "csv_internal.h"
+#include "io/csv_internal.h"
 #include "fuzz.h"
-#include "grouping_internal.h"
-#include "model_internal.h"
+#include "model/grouping_internal.h"
+#include "model/model_internal.h"
 
 static void require(bool ok, const char *what, const char *detail)
 {

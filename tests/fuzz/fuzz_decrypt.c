@@ -6,7 +6,7 @@
 
 #include "fuzz.h"
 #include "libmatch/libmatch.h"
-#include "model_internal.h"
+#include "model/model_internal.h"
 
 /* The corpus files were encrypted with this key. */
 static const char key_text[] = "libmatch-key-v1 000102030405060708090a0b0c0d0e0f"

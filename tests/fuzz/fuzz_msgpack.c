@@ -5,7 +5,7 @@
 
 #include "fuzz.h"
 #include "libmatch/libmatch.h"
-#include "model_internal.h"
+#include "model/model_internal.h"
 
 /* Built once: a pool that result files can refer to. */
 static lm_pool *sample_pool(void)

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "libmatch/libmatch.h"
-#include "common_internal.h"
-#include "csv_internal.h"
+#include "common/common_internal.h"
+#include "io/csv_internal.h"
 
 static const char participants[] =
     "\xef\xbb\xbfid,role,interests,offers,wants,languages,availability,lat,lon,max_km,"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assignment_internal.h"
+#include "engine/assignment_internal.h"
 
 /* A small deterministic generator (splitmix64), independent of the library. */
 static uint64_t rng_state;

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "libmatch/libmatch.h"
-#include "atomic_internal.h"
-#include "common_internal.h"
+#include "common/atomic_internal.h"
+#include "common/common_internal.h"
 
 static char folder[256];
 static char target[512];

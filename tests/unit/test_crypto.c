@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "libmatch/libmatch.h"
-#include "common_internal.h"
+#include "common/common_internal.h"
 #include "pool_equal.h"
 
 static bool contains(const unsigned char *data, size_t size, const char *text)

@@ -10,7 +10,7 @@
 
 #include "libmatch/libmatch.h"
 #include "csv_fixture.h"
-#include "csv_internal.h"
+#include "io/csv_internal.h"
 
 /* ---- tokenizer ---------------------------------------------------------------------- */
 

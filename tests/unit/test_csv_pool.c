@@ -8,7 +8,7 @@
 
 #include "libmatch/libmatch.h"
 #include "csv_fixture.h"
-#include "model_internal.h"
+#include "model/model_internal.h"
 
 /* ---- participants: the "Done when" bad inputs ----------------------------------------- */
 

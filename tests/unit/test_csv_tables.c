@@ -8,9 +8,9 @@
 
 #include "libmatch/libmatch.h"
 #include "csv_fixture.h"
-#include "grouping_internal.h"
-#include "model_internal.h"
-#include "result_internal.h"
+#include "model/grouping_internal.h"
+#include "model/model_internal.h"
+#include "model/result_internal.h"
 
 /* ---- taxonomy CSV --------------------------------------------------------------------------- */
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common_internal.h"
+#include "common/common_internal.h"
 #include "libmatch/libmatch.h"
 
 /* ---- helpers ------------------------------------------------------------------ */

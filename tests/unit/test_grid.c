@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "groups_internal.h"
+#include "groups/groups_internal.h"
 #include "libmatch/libmatch.h"
 
 /* ---- nearest venues ------------------------------------------------------ */

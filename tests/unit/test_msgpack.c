@@ -10,8 +10,8 @@
 #include <time.h>
 
 #include "libmatch/libmatch.h"
-#include "atomic_internal.h"
-#include "common_internal.h"
+#include "common/atomic_internal.h"
+#include "common/common_internal.h"
 #include "pool_equal.h"
 
 static lm_pool *generated_pool(size_t participants, size_t venues)

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "constraints_internal.h"
+#include "engine/constraints_internal.h"
 #include "libmatch/libmatch.h"
-#include "objective_internal.h"
-#include "pairs_internal.h"
+#include "engine/objective_internal.h"
+#include "pairs/pairs_internal.h"
 
 static uint64_t rng_state;
 

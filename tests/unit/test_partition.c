@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "libmatch/libmatch.h"
-#include "mdgp_internal.h"
+#include "partition/mdgp_internal.h"
 #include "mdgplib_dir.h" /* MDGPLIB_DIR, set by tests/meson.build */
 
 typedef struct instance {

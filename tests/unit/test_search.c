@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "rng_internal.h"
-#include "search_internal.h"
+#include "common/rng_internal.h"
+#include "engine/search_internal.h"
 
 #define MAX_ITEMS 12
 #define MAX_GROUPS 4

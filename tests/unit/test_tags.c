@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "libmatch/libmatch.h"
-#include "model_internal.h"
+#include "model/model_internal.h"
 
 static lm_taxonomy *taxonomy;
 static double *dense;

@@ -1,0 +1,27 @@
+/* Atomic file replacement: a save either fully replaces the target or leaves
+ * the previous file untouched (DESIGN.md, "Files are written atomically"). */
+#ifndef LM_ATOMIC_INTERNAL_H
+#define LM_ATOMIC_INTERNAL_H
+
+#include <stdio.h>
+
+#include "common/common_internal.h"
+
+/* Writes path through a temporary file ".<basename>.XXXXXX" in the same
+ * folder: writer(context, file), then flush, fsync, close, rename over path
+ * and fsync the folder. An existing target keeps its permission bits; a new
+ * file is private to its owner (0600), as pools hold personal data.
+ *
+ * When writer returns an error, that status is returned and the message it
+ * set on its own object stands; every other failure sets a message on error
+ * naming the path and the system's reason and returns LM_E_IO. On any
+ * failure the temporary file is removed and the old file is intact. */
+int lm__atomic_write(const char *path, int (*writer)(void *context, FILE *file), void *context,
+                     lm_object *error);
+
+/* Test hook, for this thread: make the next save fail at one step (0 none,
+ * 1 creating the temporary file, 2 writing, 3 flush/fsync, 4 close,
+ * 5 rename). It fires once and then resets to 0. */
+void lm__atomic_fail_at(int step);
+
+#endif

@@ -1,0 +1,262 @@
+/* UTF-8 text helpers: validation, simple case folding for the scripts our
+ * participants write in, and the id rules. Folding is table-free on purpose:
+ * the covered blocks have regular upper/lower layouts. */
+#include <stdio.h>
+#include <string.h>
+
+#include "model/model_internal.h"
+
+/* Decodes one code point at text[0..length); returns its byte length, or 0
+ * when the sequence is invalid (overlong, surrogate, beyond U+10FFFF,
+ * truncated). */
+static size_t decode(const unsigned char *text, size_t length, uint32_t *code_point)
+{
+    unsigned char lead = text[0];
+    if (lead < 0x80) {
+        *code_point = lead;
+        return 1;
+    }
+    size_t size;
+    uint32_t value, minimum;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        size = 2, value = lead & 0x1fu, minimum = 0x80;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        size = 3, value = lead & 0x0fu, minimum = 0x800;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        size = 4, value = lead & 0x07u, minimum = 0x10000;
+    } else {
+        return 0;
+    }
+    if (size > length)
+        return 0;
+    for (size_t k = 1; k < size; k++) {
+        if ((text[k] & 0xc0) != 0x80)
+            return 0;
+        value = (value << 6) | (text[k] & 0x3fu);
+    }
+    if (value < minimum || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff))
+        return 0;
+    *code_point = value;
+    return size;
+}
+
+static size_t encode(uint32_t code_point, char *out)
+{
+    if (code_point < 0x80) {
+        out[0] = (char)code_point;
+        return 1;
+    }
+    if (code_point < 0x800) {
+        out[0] = (char)(0xc0 | (code_point >> 6));
+        out[1] = (char)(0x80 | (code_point & 0x3f));
+        return 2;
+    }
+    if (code_point < 0x10000) {
+        out[0] = (char)(0xe0 | (code_point >> 12));
+        out[1] = (char)(0x80 | ((code_point >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (code_point & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (code_point >> 18));
+    out[1] = (char)(0x80 | ((code_point >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((code_point >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (code_point & 0x3f));
+    return 4;
+}
+
+bool lm__utf8_valid(const char *text, size_t length)
+{
+    const unsigned char *bytes = (const unsigned char *)text;
+    size_t at = 0;
+    while (at < length) {
+        uint32_t code_point;
+        size_t size = decode(bytes + at, length - at, &code_point);
+        if (!size)
+            return false;
+        at += size;
+    }
+    return true;
+}
+
+/* Simple case folding (one code point to one code point) following Unicode's
+ * CaseFolding.txt for the blocks we cover. Two deliberate choices: U+0130
+ * (capital I with dot) folds to plain 'i' so "İstanbul" matches "istanbul",
+ * and U+00DF (sharp s) stays itself rather than becoming "ss". */
+static uint32_t fold_code_point(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    if (c == 0xb5)
+        return 0x3bc; /* micro sign folds to Greek mu */
+    if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+        return c + 32;
+    if (c >= 0x100 && c <= 0x17f) {
+        if (c == 0x130)
+            return 'i';
+        if (c == 0x178)
+            return 0xff;
+        if (c == 0x17f)
+            return 's';
+        if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177))
+            return c % 2 == 0 ? c + 1 : c;
+        if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+            return c % 2 == 1 ? c + 1 : c;
+        return c;
+    }
+    if (c >= 0x370 && c <= 0x3ff) {
+        if (c == 0x386)
+            return 0x3ac;
+        if (c >= 0x388 && c <= 0x38a)
+            return c + 37;
+        if (c == 0x38c)
+            return 0x3cc;
+        if (c == 0x38e || c == 0x38f)
+            return c + 63;
+        if (c >= 0x391 && c <= 0x3ab && c != 0x3a2)
+            return c + 32;
+        if (c == 0x3c2)
+            return 0x3c3; /* final sigma matches medial sigma */
+        return c;
+    }
+    if (c >= 0x400 && c <= 0x52f) {
+        if (c <= 0x40f)
+            return c + 80;
+        if (c <= 0x42f)
+            return c + 32;
+        if (c < 0x460)
+            return c;
+        if (c == 0x4c0)
+            return 0x4cf;
+        if (c >= 0x4c1 && c <= 0x4ce)
+            return c % 2 == 1 ? c + 1 : c;
+        if ((c >= 0x460 && c <= 0x481) || (c >= 0x48a && c <= 0x4bf) || c >= 0x4d0)
+            return c % 2 == 0 ? c + 1 : c;
+        return c;
+    }
+    return c;
+}
+
+static bool is_ascii_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool lm__is_space(char c)
+{
+    return is_ascii_space((unsigned char)c);
+}
+
+void lm__trim(const char **text, size_t *length)
+{
+    while (*length && lm__is_space((*text)[0]))
+        (*text)++, (*length)--;
+    while (*length && lm__is_space((*text)[*length - 1]))
+        (*length)--;
+}
+
+int lm__clip_utf8(const char *text, size_t length, size_t limit)
+{
+    if (length <= limit)
+        return (int)length;
+    while (limit && ((unsigned char)text[limit] & 0xc0) == 0x80)
+        limit--;
+    return (int)limit;
+}
+
+int lm__parse_mask(const char *list, const char *plural, const char *singular, lm_find_fn find,
+                   uint64_t *mask, char *error)
+{
+    if (error)
+        error[0] = '\0';
+    if (!list || !mask)
+        return LM_E_INVALID;
+    if (!lm__utf8_valid(list, strlen(list))) {
+        if (error)
+            snprintf(error, LM_ERRMSG_MAX, "%s are not valid UTF-8", plural);
+        return LM_E_PARSE;
+    }
+    uint64_t result = 0;
+    for (const char *piece = list;;) {
+        const char *end = strchr(piece, ';');
+        size_t length = end ? (size_t)(end - piece) : strlen(piece);
+        const char *name = piece;
+        lm__trim(&name, &length);
+        if (length) {
+            long found = find(name, length);
+            if (found < 0) {
+                if (error)
+                    snprintf(error, LM_ERRMSG_MAX, "unknown %s '%.*s'", singular,
+                             lm__clip_utf8(name, length, 100), name);
+                return LM_E_NOTFOUND;
+            }
+            result |= UINT64_C(1) << found;
+        }
+        if (!end)
+            break;
+        piece = end + 1;
+    }
+    *mask = result;
+    return LM_OK;
+}
+
+char *lm__fold(const char *text, size_t length, int *status)
+{
+    int ignored;
+    if (!status)
+        status = &ignored;
+    if (!text) {
+        *status = LM_E_INVALID;
+        return NULL;
+    }
+    const unsigned char *bytes = (const unsigned char *)text;
+    while (length && is_ascii_space(bytes[0]))
+        bytes++, length--;
+    while (length && is_ascii_space(bytes[length - 1]))
+        length--;
+    /* Folding never lengthens a code point's encoding in the blocks covered
+     * except U+00B5 (2 bytes -> 2 bytes) and U+0130 (2 -> 1), so length + 1
+     * bytes always suffice. */
+    char *out = lm__malloc(length + 1);
+    if (!out) {
+        *status = LM_E_NOMEM;
+        return NULL;
+    }
+    size_t at = 0, written = 0;
+    while (at < length) {
+        uint32_t code_point;
+        size_t size = decode(bytes + at, length - at, &code_point);
+        /* An embedded NUL would silently cut the C string short. */
+        if (!size || code_point == 0) {
+            lm__free(out);
+            *status = LM_E_PARSE;
+            return NULL;
+        }
+        written += encode(fold_code_point(code_point), out + written);
+        at += size;
+    }
+    out[written] = '\0';
+    *status = LM_OK;
+    return out;
+}
+
+const char *lm__id_problem(const char *id, size_t length)
+{
+    if (!id || length == 0)
+        return "is empty";
+    if (length > LM_ID_MAX)
+        return "is longer than 64 bytes";
+    const unsigned char *bytes = (const unsigned char *)id;
+    size_t at = 0;
+    while (at < length) {
+        uint32_t code_point;
+        size_t size = decode(bytes + at, length - at, &code_point);
+        if (!size)
+            return "is not valid UTF-8";
+        if (code_point < 0x20 || (code_point >= 0x7f && code_point <= 0x9f))
+            return "contains a control character";
+        at += size;
+    }
+    if (bytes[0] == ' ' || bytes[length - 1] == ' ')
+        return "has leading or trailing spaces";
+    return NULL;
+}

@@ -1,0 +1,730 @@
+/* Participants and venues as CSV (docs/formats.md): all-or-nothing loaders
+ * whose every error names file, line, column and reason, and writers whose
+ * output loads back to the same pool. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/atomic_internal.h"
+#include "io/csv_internal.h"
+#include "model/model_internal.h"
+
+enum participant_column {
+    COL_ID, COL_ROLE, COL_INTERESTS, COL_OFFERS, COL_WANTS, COL_LANGUAGES, COL_AVAILABILITY,
+    COL_LAT, COL_LON, COL_MAX_KM, COL_STEP_FREE, COL_HOST, PARTICIPANT_COLUMNS
+};
+
+static const char *const participant_columns[PARTICIPANT_COLUMNS] = {
+    "id", "role", "interests", "offers", "wants", "languages", "availability",
+    "lat", "lon", "max_km", "step_free", "host",
+};
+
+enum venue_column {
+    VCOL_ID, VCOL_LAT, VCOL_LON, VCOL_OPEN, VCOL_CAPACITY, VCOL_STEP_FREE, VENUE_COLUMNS
+};
+
+static const char *const venue_columns[VENUE_COLUMNS] = {
+    "id", "lat", "lon", "open", "capacity", "step_free",
+};
+
+/* A venue can host at most this many groups in one slot. */
+#define CAPACITY_MAX 1000000u
+
+/* How many bytes of a value a message quotes. */
+#define EXCERPT 100
+
+typedef struct loader {
+    lm_pool *pool;
+    const char *name;
+    lm_csv csv;
+    const char *const *columns;
+    int field_of[PARTICIPANT_COLUMNS];
+    int name_of_field[LM_CSV_MAX_FIELDS];
+    size_t count_before, venues_before;
+    const char *id;     /* the participant being read, for warnings */
+    const char *column; /* the tag column being read */
+    double *dense;      /* one vector, topic_count levels */
+} loader;
+
+/* Records "<file> line <n>, column '<c>': <reason>" on the pool. */
+static int fail_at(loader *l, int status, const char *column, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static int fail_at(loader *l, int status, const char *column, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    status = lm__csv_fail_at(&l->pool->base, l->name, &l->csv, status, column, format, args);
+    va_end(args);
+    return status;
+}
+
+static int csv_failed(loader *l, int status)
+{
+    if (status == LM_E_NOMEM)
+        return lm__fail(&l->pool->base, status, "out of memory");
+    return lm__fail(&l->pool->base, status, "%s %s", l->name, l->csv.error);
+}
+
+/* The trimmed value of a known column in the current record; "" when the
+ * file has no such column. */
+static char *value(loader *l, int column)
+{
+    return lm__csv_value(&l->csv, l->field_of[column] >= 0 ? (size_t)l->field_of[column]
+                                                           : LM_CSV_MAX_FIELDS);
+}
+
+static const char *comma_hint(const char *text)
+{
+    return strchr(text, ',') ? " (use '.' as the decimal point)" : "";
+}
+
+static int read_record(loader *l, bool *record)
+{
+    int status;
+    do
+        status = lm__csv_next(&l->csv, record);
+    while (status == LM_OK && *record && lm__csv_blank(&l->csv));
+    return status == LM_OK ? LM_OK : csv_failed(l, status);
+}
+
+/* Reads the header: required columns must be there, unknown ones become
+ * one warning each. */
+static int read_header(loader *l, size_t column_count, const int *required,
+                       size_t required_count)
+{
+    bool record = false;
+    int status = read_record(l, &record);
+    if (status != LM_OK)
+        return status;
+    for (size_t n = 0; n < column_count; n++)
+        l->field_of[n] = -1;
+    if (record) {
+        char error[LM_ERRMSG_MAX];
+        status = lm__csv_header(&l->csv, l->columns, column_count, l->field_of,
+                                l->name_of_field, error);
+        if (status != LM_OK)
+            return lm__fail(&l->pool->base, status, "%s %s", l->name, error);
+    }
+    /* Spreadsheets in Dutch and other comma-decimal locales save "CSV"
+     * with ';' between fields. */
+    const char *hint = l->csv.field_count == 1 && strchr(lm__csv_field(&l->csv, 0), ';')
+                           ? " (the file seems to use ';' between fields; use ',')"
+                           : "";
+    for (size_t k = 0; k < required_count; k++)
+        if (l->field_of[required[k]] < 0)
+            return fail_at(l, LM_E_PARSE, NULL, "missing required column '%s'%s",
+                           l->columns[required[k]], hint);
+    for (size_t f = 0; f < l->csv.field_count; f++) {
+        if (l->name_of_field[f] >= 0)
+            continue;
+        char excerpt[EXCERPT + 4];
+        const char *name = lm__csv_excerpt(lm__csv_value(&l->csv, f), EXCERPT, excerpt);
+        status = name[0] ? lm__pool_warn(l->pool, l->csv.record_line, name,
+                                         "unknown column '%s' is ignored", name)
+                         : lm__pool_warn(l->pool, l->csv.record_line, "",
+                                         "column %zu has no name and is ignored", f + 1);
+        if (status != LM_OK)
+            return lm__fail(&l->pool->base, status, "out of memory");
+    }
+    return LM_OK;
+}
+
+static int check_field_count(loader *l, size_t header_fields)
+{
+    if (l->csv.field_count == header_fields)
+        return LM_OK;
+    return fail_at(l, LM_E_PARSE, NULL, "%zu fields where the header has %zu",
+                   l->csv.field_count, header_fields);
+}
+
+static int check_id(loader *l, const char *id, const char *what)
+{
+    char excerpt[EXCERPT + 4];
+    if (!id[0])
+        return fail_at(l, LM_E_PARSE, "id", "missing %s id", what);
+    const char *problem = lm__id_problem(id, strlen(id));
+    if (problem)
+        return fail_at(l, LM_E_PARSE, "id", "%s id '%s' %s", what,
+                       lm__csv_excerpt(id, EXCERPT, excerpt), problem);
+    return LM_OK;
+}
+
+/* Reads a coordinate pair; both empty means no location. */
+static int parse_location(loader *l, int lat_column, int lon_column, bool required,
+                          bool *has, double *lat, double *lon)
+{
+    const char *lat_text = value(l, lat_column), *lon_text = value(l, lon_column);
+    *has = false;
+    if (!lat_text[0] && !lon_text[0] && !required)
+        return LM_OK;
+    if (!lat_text[0])
+        return fail_at(l, LM_E_PARSE, "lat", lon_text[0] ? "longitude given without latitude"
+                                                         : "missing latitude");
+    if (!lon_text[0])
+        return fail_at(l, LM_E_PARSE, "lon", "latitude given without longitude");
+    char excerpt[EXCERPT + 4];
+    if (!lm__parse_double(lat_text, lat))
+        return fail_at(l, LM_E_PARSE, "lat", "latitude '%s' is not a decimal number%s",
+                       lm__csv_excerpt(lat_text, EXCERPT, excerpt), comma_hint(lat_text));
+    if (!(*lat >= -90.0 && *lat <= 90.0))
+        return fail_at(l, LM_E_PARSE, "lat", "latitude %s is outside [-90, 90]",
+                       lm__csv_excerpt(lat_text, EXCERPT, excerpt));
+    if (!lm__parse_double(lon_text, lon))
+        return fail_at(l, LM_E_PARSE, "lon", "longitude '%s' is not a decimal number%s",
+                       lm__csv_excerpt(lon_text, EXCERPT, excerpt), comma_hint(lon_text));
+    if (!(*lon >= -180.0 && *lon <= 180.0))
+        return fail_at(l, LM_E_PARSE, "lon", "longitude %s is outside [-180, 180]",
+                       lm__csv_excerpt(lon_text, EXCERPT, excerpt));
+    *has = true;
+    return LM_OK;
+}
+
+static int parse_flag(loader *l, int column, const char *name, bool *flag)
+{
+    const char *text = value(l, column);
+    char excerpt[EXCERPT + 4];
+    if (lm__parse_bool(text, flag))
+        return LM_OK;
+    return fail_at(l, LM_E_PARSE, name,
+                   "'%s' is not yes or no (yes, no, true, false, 1, 0, ja, nee)",
+                   lm__csv_excerpt(text, EXCERPT, excerpt));
+}
+
+/* ---- participants ---------------------------------------------------------------- */
+
+static int unknown_tag(void *context, const char *tag)
+{
+    loader *l = context;
+    char excerpt[EXCERPT + 4];
+    lm__csv_excerpt(tag, EXCERPT, excerpt);
+    if (l->pool->strict)
+        return fail_at(l, LM_E_NOTFOUND, l->column, "unknown tag '%s'", excerpt);
+    int status = lm__pool_warn(l->pool, l->csv.record_line, l->column,
+                               "participant '%s': unknown tag '%s'", l->id, excerpt);
+    return status == LM_OK ? LM_OK : lm__fail(&l->pool->base, status, "out of memory");
+}
+
+static int read_vectors(loader *l, lm_participant *p)
+{
+    size_t topics = l->pool->taxonomy->topic_count;
+    for (int v = 0; v < 3; v++) {
+        const char *text = value(l, COL_INTERESTS + v);
+        if (!text[0])
+            continue;
+        memset(l->dense, 0, (topics ? topics : 1) * sizeof *l->dense);
+        l->column = participant_columns[COL_INTERESTS + v];
+        char error[LM_ERRMSG_MAX] = "";
+        int status = lm__tags_parse(l->pool->taxonomy, l->pool->rho, text, l->dense,
+                                    unknown_tag, l, error);
+        if (status != LM_OK)
+            /* Without a message the callback has already set one. */
+            return error[0] || status == LM_E_NOMEM
+                       ? fail_at(l, status, l->column, "%s", error)
+                       : status;
+        status = lm__participant_set_dense(p, v, l->dense, topics);
+        if (status != LM_OK)
+            return fail_at(l, status, l->column, "too many topics");
+    }
+    return LM_OK;
+}
+
+static int read_numbers(loader *l, lm_participant *p)
+{
+    int status = parse_location(l, COL_LAT, COL_LON, false, &p->has_location, &p->lat, &p->lon);
+    if (status != LM_OK)
+        return status;
+    const char *text = value(l, COL_MAX_KM);
+    if (text[0]) {
+        char excerpt[EXCERPT + 4];
+        if (!lm__parse_double(text, &p->max_km) || !(p->max_km > 0.0))
+            return fail_at(l, LM_E_PARSE, "max_km", "max_km '%s' is not a positive number%s",
+                           lm__csv_excerpt(text, EXCERPT, excerpt), comma_hint(text));
+    }
+    status = parse_flag(l, COL_STEP_FREE, "step_free", &p->step_free);
+    if (status == LM_OK)
+        status = parse_flag(l, COL_HOST, "host", &p->host);
+    return status;
+}
+
+static int read_participant(loader *l, size_t header_fields)
+{
+    int status = check_field_count(l, header_fields);
+    if (status != LM_OK)
+        return status;
+    lm_pool *pool = l->pool;
+    const char *id = value(l, COL_ID);
+    status = check_id(l, id, "participant");
+    if (status != LM_OK)
+        return status;
+    char excerpt[EXCERPT + 4];
+    long existing = lm__pool_lookup(pool, id);
+    if (existing >= 0) {
+        const lm_participant *first = &pool->people[existing];
+        if ((size_t)existing >= l->count_before)
+            return fail_at(l, LM_E_DUPLICATE, "id", "duplicate id '%s' (first on line %zu)", id,
+                           first->line);
+        return fail_at(l, LM_E_DUPLICATE, "id", "duplicate id '%s' (already in the pool)", id);
+    }
+    const char *role_text = value(l, COL_ROLE);
+    int role;
+    if (!lm__parse_role(role_text, &role))
+        return fail_at(l, LM_E_PARSE, "role", "%s%s%s (newcomer, resident, nieuwkomer, bewoner)",
+                       role_text[0] ? "unknown role '" : "missing role",
+                       lm__csv_excerpt(role_text, EXCERPT, excerpt), role_text[0] ? "'" : "");
+    size_t index;
+    status = lm__pool_append(pool, id, (lm_role)role, &index);
+    if (status != LM_OK)
+        return status;
+    lm_participant *p = &pool->people[index];
+    p->line = l->csv.record_line;
+    l->id = p->id;
+    status = read_vectors(l, p);
+    if (status != LM_OK)
+        return status;
+    char error[LM_ERRMSG_MAX] = "";
+    status = lm__languages_parse(value(l, COL_LANGUAGES), &p->languages, error);
+    if (status != LM_OK)
+        return fail_at(l, status, "languages", "%s", error);
+    status = lm__slots_parse(value(l, COL_AVAILABILITY), &p->availability, error);
+    if (status != LM_OK)
+        return fail_at(l, status, "availability", "%s", error);
+    return read_numbers(l, p);
+}
+
+static int load_participants(loader *l)
+{
+    static const int required[] = {COL_ID, COL_ROLE};
+    l->columns = participant_columns;
+    int status = read_header(l, PARTICIPANT_COLUMNS, required, 2);
+    if (status != LM_OK)
+        return status;
+    if (l->field_of[COL_LAT] >= 0 && l->field_of[COL_LON] < 0)
+        return fail_at(l, LM_E_PARSE, NULL, "column 'lat' without column 'lon'");
+    if (l->field_of[COL_LON] >= 0 && l->field_of[COL_LAT] < 0)
+        return fail_at(l, LM_E_PARSE, NULL, "column 'lon' without column 'lat'");
+    size_t header_fields = l->csv.field_count;
+    size_t topics = l->pool->taxonomy->topic_count;
+    l->dense = lm__calloc(topics ? topics : 1, sizeof *l->dense);
+    if (!l->dense)
+        return lm__fail(&l->pool->base, LM_E_NOMEM, "out of memory");
+    for (;;) {
+        bool record = false;
+        status = read_record(l, &record);
+        if (status != LM_OK || !record)
+            return status;
+        status = read_participant(l, header_fields);
+        if (status != LM_OK)
+            return status;
+    }
+}
+
+/* ---- venues ----------------------------------------------------------------------- */
+
+static uint64_t all_slots(void)
+{
+    size_t slots = lm_slot_count();
+    return slots >= 64 ? UINT64_MAX : (UINT64_C(1) << slots) - 1;
+}
+
+static int read_opening(loader *l, uint64_t *open)
+{
+    const char *text = value(l, VCOL_OPEN);
+    /* Empty means no restriction, as for a participant's availability;
+     * "none" is the only way to say "never open". */
+    if (!text[0]) {
+        *open = all_slots();
+        return LM_OK;
+    }
+    if (strlen(text) == 4 && (text[0] | 32) == 'n' && (text[1] | 32) == 'o' &&
+        (text[2] | 32) == 'n' && (text[3] | 32) == 'e') {
+        *open = 0;
+        return LM_OK;
+    }
+    char error[LM_ERRMSG_MAX] = "";
+    int status = lm__slots_parse(text, open, error);
+    return status == LM_OK ? LM_OK : fail_at(l, status, "open", "%s", error);
+}
+
+static int read_venue(loader *l, size_t header_fields)
+{
+    int status = check_field_count(l, header_fields);
+    if (status != LM_OK)
+        return status;
+    lm_pool *pool = l->pool;
+    const char *id = value(l, VCOL_ID);
+    status = check_id(l, id, "venue");
+    if (status != LM_OK)
+        return status;
+    long existing = lm__pool_venue_lookup(pool, id);
+    if (existing >= 0) {
+        if ((size_t)existing >= l->venues_before)
+            return fail_at(l, LM_E_DUPLICATE, "id", "duplicate venue id '%s' (first on line %zu)",
+                           id, pool->venues[existing].line);
+        return fail_at(l, LM_E_DUPLICATE, "id", "duplicate venue id '%s' (already in the pool)",
+                       id);
+    }
+    bool has;
+    double lat, lon;
+    status = parse_location(l, VCOL_LAT, VCOL_LON, true, &has, &lat, &lon);
+    if (status != LM_OK)
+        return status;
+    uint64_t open;
+    status = read_opening(l, &open);
+    if (status != LM_OK)
+        return status;
+    const char *text = value(l, VCOL_CAPACITY);
+    uint64_t capacity = 1;
+    char excerpt[EXCERPT + 4];
+    if (text[0] && (!lm__parse_uint(text, &capacity) || capacity < 1 || capacity > CAPACITY_MAX))
+        return fail_at(l, LM_E_PARSE, "capacity",
+                       "capacity '%s' is not a whole number from 1 to %u",
+                       lm__csv_excerpt(text, EXCERPT, excerpt), CAPACITY_MAX);
+    bool step_free;
+    status = parse_flag(l, VCOL_STEP_FREE, "step_free", &step_free);
+    if (status != LM_OK)
+        return status;
+    size_t index;
+    status = lm_pool_add_venue(pool, id, lat, lon, open, (unsigned)capacity, step_free, &index);
+    if (status != LM_OK) {
+        char reason[LM_ERRMSG_MAX];
+        memcpy(reason, pool->base.errmsg, sizeof reason);
+        return fail_at(l, status, "id", "%s", reason);
+    }
+    pool->venues[index].line = l->csv.record_line;
+    return LM_OK;
+}
+
+static int load_venues(loader *l)
+{
+    static const int required[] = {VCOL_ID, VCOL_LAT, VCOL_LON};
+    l->columns = venue_columns;
+    int status = read_header(l, VENUE_COLUMNS, required, 3);
+    if (status != LM_OK)
+        return status;
+    size_t header_fields = l->csv.field_count;
+    for (;;) {
+        bool record = false;
+        status = read_record(l, &record);
+        if (status != LM_OK || !record)
+            return status;
+        status = read_venue(l, header_fields);
+        if (status != LM_OK)
+            return status;
+    }
+}
+
+/* ---- entry points ------------------------------------------------------------------ */
+
+static int load_buffer(lm_pool *pool, const char *name, const char *data, size_t size,
+                       int (*load)(loader *l))
+{
+    if (!pool)
+        return LM_E_INVALID;
+    if (!data && size)
+        return lm__fail(&pool->base, LM_E_INVALID, "no data");
+    /* The tokenizer's per-record arrays are large; keep them off small
+     * thread stacks. */
+    loader *l = lm__calloc(1, sizeof *l);
+    if (!l)
+        return lm__fail(&pool->base, LM_E_NOMEM, "out of memory");
+    l->pool = pool;
+    l->name = name ? name : "input";
+    l->count_before = pool->count;
+    l->venues_before = pool->venue_count;
+    size_t warnings_before = pool->warning_count;
+    int status = lm__csv_init(&l->csv, data, size);
+    if (status != LM_OK)
+        lm__fail(&pool->base, status, "%s: %s", l->name, l->csv.error);
+    else
+        status = load(l);
+    if (status != LM_OK)
+        lm__pool_truncate(pool, l->count_before, l->venues_before, warnings_before);
+    else
+        lm__clear_error(&pool->base);
+    lm__csv_free(&l->csv);
+    lm__free(l->dense);
+    lm__free(l);
+    return status;
+}
+
+static int load_file(lm_pool *pool, const char *path, int (*load)(loader *l))
+{
+    if (!pool || !path)
+        return LM_E_INVALID;
+    char *data = NULL;
+    size_t size = 0;
+    int status = lm__read_file(path, &data, &size, &pool->base);
+    if (status == LM_OK)
+        status = load_buffer(pool, path, data, size, load);
+    lm__free(data);
+    return status;
+}
+
+int lm_pool_load_csv_buffer(lm_pool *pool, const char *name, const char *data, size_t size)
+{
+    return load_buffer(pool, name, data, size, load_participants);
+}
+
+int lm_pool_load_csv(lm_pool *pool, const char *path)
+{
+    return load_file(pool, path, load_participants);
+}
+
+int lm_pool_load_venues_csv_buffer(lm_pool *pool, const char *name, const char *data,
+                                   size_t size)
+{
+    return load_buffer(pool, name, data, size, load_venues);
+}
+
+int lm_pool_load_venues_csv(lm_pool *pool, const char *path)
+{
+    return load_file(pool, path, load_venues);
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+/* A growing text for one field. */
+typedef struct text_buffer {
+    char *text;
+    size_t length, capacity;
+    bool failed;
+} text_buffer;
+
+static void put_text(text_buffer *b, const char *text)
+{
+    size_t length = strlen(text);
+    if (b->failed ||
+        lm__grow((void **)&b->text, &b->capacity, b->length + length + 1, 1) != LM_OK) {
+        b->failed = true;
+        return;
+    }
+    memcpy(b->text + b->length, text, length + 1);
+    b->length += length;
+}
+
+static const char *buffer_text(text_buffer *b)
+{
+    return b->text && !b->failed ? b->text : "";
+}
+
+/* d1d2...dn x 10^(exponent - n + 1) as a plain decimal ("0.0025", "12.5"). */
+static void plain_decimal(const char *digits, size_t count, long exponent, char *out)
+{
+    size_t written = 0;
+    if (exponent < 0) {
+        out[written++] = '0';
+        out[written++] = '.';
+        for (long k = -1; k > exponent; k--)
+            out[written++] = '0';
+        for (size_t k = 0; k < count; k++)
+            out[written++] = digits[k];
+    } else {
+        for (size_t k = 0; k < count || (long)k <= exponent; k++) {
+            if ((long)k == exponent + 1)
+                out[written++] = '.';
+            out[written++] = k < count ? digits[k] : '0';
+        }
+    }
+    out[written] = '\0';
+    if (strchr(out, '.')) {
+        while (out[written - 1] == '0')
+            out[--written] = '\0';
+        if (out[written - 1] == '.')
+            out[--written] = '\0';
+    }
+}
+
+/* The level the tag reader (tags.c) gives a plain decimal: the digits as an
+ * integer, of which it keeps the first 18 significant, divided by ten to the
+ * number of kept decimals. That is not always the correctly rounded value,
+ * so the writer checks its candidates against this very computation; the
+ * save/load round-trip test keeps the two files in agreement. */
+static double tag_reader_value(const char *text)
+{
+    uint64_t mantissa = 0, scale = 1;
+    bool point = false;
+    for (const char *c = text; *c; c++) {
+        if (*c == '.') {
+            point = true;
+        } else if (mantissa < UINT64_C(100000000000000000)) {
+            mantissa = mantissa * 10 + (uint64_t)(*c - '0');
+            if (point)
+                scale *= 10;
+        }
+    }
+    return (double)mantissa / (double)scale;
+}
+
+/* A level in the tag syntax (plain decimal, no exponent, at most 19
+ * decimals), the shortest that the tag reader reads back exactly. At 16 to
+ * 18 digits the nearest text may miss by double rounding; a neighbour
+ * usually hits. A level the reader cannot produce at all (it is not
+ * correctly rounded) gets the nearest text of at most 17 digits and 19
+ * decimals; below 5e-20 that is "0" and the entry is left out. */
+static void format_level(double level, char out[48])
+{
+    char best[48] = "0";
+    for (int digits = 1; digits <= 18; digits++) {
+        char scientific[48];
+        snprintf(scientific, sizeof scientific, "%.*e", digits - 1, level);
+        uint64_t mantissa = 0;
+        const char *at = scientific;
+        for (; *at && *at != 'e'; at++)
+            if (*at >= '0' && *at <= '9')
+                mantissa = mantissa * 10 + (uint64_t)(*at - '0');
+        long exponent = *at == 'e' ? strtol(at + 1, NULL, 10) : 0;
+        if ((long)digits - 1 - exponent > 19 || exponent > 0)
+            continue;
+        uint64_t lowest = 1;
+        for (int k = 1; k < digits; k++)
+            lowest *= 10;
+        int reach = digits >= 16 ? 256 : 0;
+        for (int step = 0; step <= 2 * reach; step++) {
+            int64_t delta = step % 2 ? -(int64_t)(step + 1) / 2 : (int64_t)step / 2;
+            uint64_t candidate = mantissa + (uint64_t)delta;
+            if (candidate < lowest || candidate >= lowest * 10)
+                continue;
+            char text[24];
+            snprintf(text, sizeof text, "%0*llu", digits, (unsigned long long)candidate);
+            plain_decimal(text, (size_t)digits, exponent, out);
+            if (step == 0 && digits <= 17)
+                memcpy(best, out, strlen(out) + 1);
+            if (tag_reader_value(out) == level)
+                return;
+        }
+    }
+    memcpy(out, best, strlen(best) + 1);
+}
+
+static void put_vector(text_buffer *b, const lm_taxonomy *taxonomy, const lm_participant *p,
+                       int v)
+{
+    size_t length;
+    const lm_entry *entries = lm__vec(p, v, &length);
+    b->length = 0;
+    put_text(b, "");
+    bool first = true;
+    for (size_t k = 0; k < length; k++) {
+        char level[48] = "1";
+        if (entries[k].value != 1.0)
+            format_level(entries[k].value, level);
+        if (strcmp(level, "0") == 0)
+            continue; /* below what a tag can express */
+        if (!first)
+            put_text(b, ";");
+        first = false;
+        put_text(b, taxonomy->topics[entries[k].topic].key);
+        if (entries[k].value != 1.0) {
+            put_text(b, ":");
+            put_text(b, level);
+        }
+    }
+}
+
+static void put_mask(text_buffer *b, uint64_t mask, size_t count,
+                     const char *(*name)(size_t index))
+{
+    b->length = 0;
+    put_text(b, "");
+    bool first = true;
+    for (size_t k = 0; k < count && k < 64; k++) {
+        if (!(mask >> k & 1))
+            continue;
+        if (!first)
+            put_text(b, ";");
+        put_text(b, name(k));
+        first = false;
+    }
+}
+
+static void put_number(FILE *file, bool present, double number, bool last)
+{
+    char text[32] = "";
+    if (present)
+        lm__format_double(number, text);
+    lm__csv_put_field(file, text, last);
+}
+
+int lm__pool_write_csv(lm_pool *pool, FILE *file)
+{
+    for (int c = 0; c < PARTICIPANT_COLUMNS; c++)
+        lm__csv_put_field(file, participant_columns[c], c == PARTICIPANT_COLUMNS - 1);
+    text_buffer b = {0};
+    for (size_t i = 0; i < pool->count && !b.failed; i++) {
+        const lm_participant *p = &pool->people[i];
+        lm__csv_put_field(file, p->id, false);
+        lm__csv_put_field(file, p->role == LM_NEWCOMER ? "newcomer" : "resident", false);
+        for (int v = 0; v < 3; v++) {
+            put_vector(&b, pool->taxonomy, p, v);
+            lm__csv_put_field(file, buffer_text(&b), false);
+        }
+        put_mask(&b, p->languages, lm_language_count(), lm_language_code);
+        lm__csv_put_field(file, buffer_text(&b), false);
+        put_mask(&b, p->availability, lm_slot_count(), lm_slot_label);
+        lm__csv_put_field(file, buffer_text(&b), false);
+        put_number(file, p->has_location, p->lat, false);
+        put_number(file, p->has_location, p->lon, false);
+        put_number(file, p->max_km > 0.0, p->max_km, false);
+        lm__csv_put_field(file, p->step_free ? "yes" : "no", false);
+        lm__csv_put_field(file, p->host ? "yes" : "no", true);
+    }
+    bool failed = b.failed;
+    lm__free(b.text);
+    return failed ? lm__fail(&pool->base, LM_E_NOMEM, "out of memory") : LM_OK;
+}
+
+int lm__pool_write_venues_csv(lm_pool *pool, FILE *file)
+{
+    for (int c = 0; c < VENUE_COLUMNS; c++)
+        lm__csv_put_field(file, venue_columns[c], c == VENUE_COLUMNS - 1);
+    text_buffer b = {0};
+    for (size_t k = 0; k < pool->venue_count && !b.failed; k++) {
+        const lm_venue *v = &pool->venues[k];
+        lm__csv_put_field(file, v->id, false);
+        put_number(file, true, v->lat, false);
+        put_number(file, true, v->lon, false);
+        if (v->open == all_slots()) {
+            lm__csv_put_field(file, "", false);
+        } else if (v->open == 0) {
+            lm__csv_put_field(file, "none", false);
+        } else {
+            put_mask(&b, v->open, lm_slot_count(), lm_slot_label);
+            lm__csv_put_field(file, buffer_text(&b), false);
+        }
+        char capacity[24];
+        snprintf(capacity, sizeof capacity, "%u", v->capacity);
+        lm__csv_put_field(file, capacity, false);
+        lm__csv_put_field(file, v->step_free ? "yes" : "no", true);
+    }
+    bool failed = b.failed;
+    lm__free(b.text);
+    return failed ? lm__fail(&pool->base, LM_E_NOMEM, "out of memory") : LM_OK;
+}
+
+static int write_participants(void *context, FILE *file)
+{
+    return lm__pool_write_csv(context, file);
+}
+
+static int write_venues(void *context, FILE *file)
+{
+    return lm__pool_write_venues_csv(context, file);
+}
+
+int lm_pool_save_csv(lm_pool *pool, const char *path)
+{
+    if (!pool || !path)
+        return pool ? lm__fail(&pool->base, LM_E_INVALID, "no path") : LM_E_INVALID;
+    return lm__atomic_write(path, write_participants, pool, &pool->base);
+}
+
+int lm_pool_save_venues_csv(lm_pool *pool, const char *path)
+{
+    if (!pool || !path)
+        return pool ? lm__fail(&pool->base, LM_E_INVALID, "no path") : LM_E_INVALID;
+    return lm__atomic_write(path, write_venues, pool, &pool->base);
+}
