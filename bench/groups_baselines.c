@@ -1,8 +1,11 @@
 /* Baselines for groups_bench (see groups_baselines.h).
  *
- * The hard constraints are checked here independently of the library's own
- * constraint code, the same rules as DESIGN.md; groups_bench then hands every
- * baseline grouping to lm_groups_evaluate() and refuses to report one with a
+ * A forming group keeps its own running masks and sums of the hard
+ * constraints of DESIGN.md, but the rules themselves (distance, meeting
+ * point) and the weighting of the score are the engine's
+ * (constraints_internal.h, objective_internal.h), so a baseline differs from
+ * the engine only in how it searches. groups_bench then hands every baseline
+ * grouping to lm_groups_evaluate() and refuses to report one with a
  * violation. Participants' fields and sparse vectors are read from the pool's
  * internal layout (read only) because the public accessors are per topic. */
 #include <math.h>
@@ -11,7 +14,8 @@
 #include <string.h>
 
 #include "groups_baselines.h"
-#include "model/model_internal.h"
+#include "engine/constraints_internal.h"
+#include "engine/objective_internal.h"
 
 #define MAX_GROUP 64      /* largest max_size the baselines accept */
 #define VENUE_LIST 16     /* venues a forming group keeps in view: its opener's nearest */
@@ -22,12 +26,12 @@
 
 typedef struct context {
     const lm_pool *pool;
+    const lm_params *params;
     size_t n, venue_count, slot_count, topics;
     uint64_t all_slots;
     int64_t min_size, max_size, min_per_role;
     bool language;
-    double default_km;
-    double alpha, beta, gamma, eta, lambda, mu;
+    lm_weights weights;
     /* Planar km coordinates, only to skip far pairs before the exact haversine. */
     double *px, *py, *vx, *vy;
     uint64_t *venue_free; /* open slots in which the venue still has room */
@@ -68,11 +72,6 @@ static int lowest_bit(uint64_t mask)
     return -1;
 }
 
-static double limit_km(const context *c, const lm_participant *p)
-{
-    return p->max_km > 0 ? p->max_km : c->default_km;
-}
-
 /* Participant p within their distance of a point; the planar test only
  * rejects what is clearly too far (2% margin), the haversine decides. */
 static bool within(const context *c, size_t p, double lat, double lon, double x, double y)
@@ -80,11 +79,11 @@ static bool within(const context *c, size_t p, double lat, double lon, double x,
     const lm_participant *q = &c->pool->people[p];
     if (!q->has_location)
         return true;
-    double limit = limit_km(c, q), reach = 1.02 * limit + 0.01;
+    double limit = lm__max_km(q, c->params), reach = 1.02 * limit + 0.01;
     double dx = c->px[p] - x, dy = c->py[p] - y;
     if (dx * dx + dy * dy > reach * reach)
         return false;
-    return lm_distance_km(q->lat, q->lon, lat, lon) <= limit;
+    return !lm__too_far(q, limit, lat, lon, NULL);
 }
 
 static bool venue_usable(const context *c, size_t v, uint64_t slots, bool step_free)
@@ -99,18 +98,10 @@ static bool within_venue(const context *c, size_t p, size_t v)
     return within(c, p, venue->lat, venue->lon, c->vx[v], c->vy[v]);
 }
 
-static double unit_norm(const lm_entry *entries, size_t length)
-{
-    double sum = 0.0;
-    for (size_t e = 0; e < length; e++)
-        sum += entries[e].value * entries[e].value;
-    return sqrt(sum);
-}
-
 /* <unit(v), dense> of a sparse vector */
 static double unit_dot(const lm_entry *entries, size_t length, const double *dense)
 {
-    double norm = unit_norm(entries, length), sum = 0.0;
+    double norm = lm__norm(entries, length), sum = 0.0;
     if (norm == 0.0)
         return 0.0;
     for (size_t e = 0; e < length; e++)
@@ -121,7 +112,7 @@ static double unit_dot(const lm_entry *entries, size_t length, const double *den
 /* dense += sign * unit(v) */
 static void unit_add(double *dense, const lm_entry *entries, size_t length)
 {
-    double norm = unit_norm(entries, length);
+    double norm = lm__norm(entries, length);
     if (norm == 0.0)
         return;
     for (size_t e = 0; e < length; e++)
@@ -147,7 +138,7 @@ static double score_with(const builder *b, size_t p)
         for (size_t e = 0; e < length; e++)
             if (b->sum_x[x[e].topic] + x[e].value > theme)
                 theme = b->sum_x[x[e].topic] + x[e].value;
-        if (unit_norm(x, length) > 0.0) {
+        if (lm__norm(x, length) > 0.0) {
             ux_square += 2.0 * unit_dot(x, length, b->sum_ux) + 1.0;
             unit_norms += 1.0;
         }
@@ -167,8 +158,8 @@ static double score_with(const builder *b, size_t p)
     }
     double cohost = hosts[0] && hosts[1] ? 1.0 : 0.0;
     double difference = (double)count[0] - (double)count[1];
-    return c->alpha * theme + c->beta * shared + c->gamma * exchange + c->eta * cohost -
-           c->lambda * difference * difference;
+    return lm__weighted_score(&c->weights, theme, shared, exchange, cohost,
+                              difference * difference);
 }
 
 static void score_add(builder *b, size_t p)
@@ -182,7 +173,7 @@ static void score_add(builder *b, size_t p)
         if (b->sum_x[x[e].topic] > b->theme)
             b->theme = b->sum_x[x[e].topic];
     }
-    if (unit_norm(x, length) > 0.0) {
+    if (lm__norm(x, length) > 0.0) {
         b->ux_square += 2.0 * unit_dot(x, length, b->sum_ux) + 1.0;
         b->unit_norms += 1.0;
     }
@@ -244,23 +235,12 @@ static bool meeting_point_fits(const builder *b, size_t p)
     all[k++] = p;
     for (size_t m = k - 1; m < b->k; m++)
         all[k++] = b->members[m];
-    double lat = 0.0, lon = 0.0;
-    size_t located = 0;
-    for (size_t m = 0; m < k; m++) {
-        const lm_participant *q = &c->pool->people[all[m]];
-        if (q->has_location) {
-            lat += q->lat;
-            lon += q->lon;
-            located++;
-        }
-    }
-    if (!located)
+    double lat, lon;
+    if (!lm__meeting_point(c->pool, all, k, &lat, &lon))
         return true;
-    lat /= (double)located;
-    lon /= (double)located;
     for (size_t m = 0; m < k; m++) {
         const lm_participant *q = &c->pool->people[all[m]];
-        if (q->has_location && lm_distance_km(q->lat, q->lon, lat, lon) > limit_km(c, q))
+        if (lm__too_far(q, lm__max_km(q, c->params), lat, lon, NULL))
             return false;
     }
     return true;
@@ -426,6 +406,7 @@ static int context_init(context *c, const lm_pool *pool, const lm_params *params
 {
     memset(c, 0, sizeof *c);
     c->pool = pool;
+    c->params = params;
     c->n = lm_pool_size(pool);
     c->venue_count = lm_pool_venue_count(pool);
     c->slot_count = lm_slot_count() < 64 ? lm_slot_count() : 64;
@@ -435,13 +416,7 @@ static int context_init(context *c, const lm_pool *pool, const lm_params *params
     c->max_size = lm_params_get_int(params, LM_PARAM_MAX_SIZE);
     c->min_per_role = lm_params_get_int(params, LM_PARAM_MIN_PER_ROLE);
     c->language = lm_params_get_int(params, LM_PARAM_LANGUAGE) != 0;
-    c->default_km = lm_params_get_double(params, LM_PARAM_DEFAULT_MAX_KM);
-    c->alpha = lm_params_get_double(params, LM_PARAM_ALPHA);
-    c->beta = lm_params_get_double(params, LM_PARAM_BETA);
-    c->gamma = lm_params_get_double(params, LM_PARAM_GAMMA);
-    c->eta = lm_params_get_double(params, LM_PARAM_ETA);
-    c->lambda = lm_params_get_double(params, LM_PARAM_LAMBDA);
-    c->mu = lm_params_get_double(params, LM_PARAM_MU);
+    c->weights = params->weights;
     if (c->max_size > MAX_GROUP || c->min_size < 1 || c->min_size > c->max_size)
         return LM_E_INVALID;
     c->px = malloc((c->n + 1) * sizeof *c->px);
@@ -692,7 +667,8 @@ int gb_greedy_groups(const lm_pool *pool, const lm_params *params, lm_grouping *
                  k = r.list.next[k], looked++) {
                 if (r.taken[k] || !builder_fits(&r.b, r.order[k]))
                     continue;
-                double gain = score_with(&r.b, r.order[k]) - r.b.score + r.c.mu;
+                double gain =
+                    score_with(&r.b, r.order[k]) - r.b.score + r.c.weights.unassigned;
                 if (gain > best_gain) {
                     best_gain = gain;
                     best = k;

@@ -1,5 +1,5 @@
 /* groups_bench: one measured lm_groups_form() run on a generated city, with
- * the baselines of issue 8 on the same pool in the same process.
+ * the baselines (random and greedy groupings) on the same pool in the same process.
  *
  *   groups_bench [--participants N] [--venues K] [--seed S] [--threads T]
  *                [--effort E] [--share X] [--baselines | --no-baselines]

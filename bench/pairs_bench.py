@@ -30,6 +30,16 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 MU = 10.0
+SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def shown_path(path, outside):
+    """A path as the page shows it: relative to the repository when inside it,
+    else `outside` (a path of one machine means nothing to a reader)."""
+    relative = os.path.relpath(os.path.abspath(path), SOURCE)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return outside
+    return relative
 
 
 def bench(build, *args):
@@ -135,9 +145,15 @@ def main():
     per_side = 300 if quick else 2000
     gap_sizes = [300, 600] if quick else [2000, 5000]
     city = 5000 if quick else 100000
-    exe = "build/bench/pairs_bench"
-    commands = [f"/usr/bin/python3 bench/pairs_bench.py build --out docs/benchmarks_pairs.md",
-                f"# which runs, one at a time:",
+    build = shown_path(args.build, "BUILD")
+    exe = f"{build}/bench/pairs_bench"
+    this = f"/usr/bin/python3 bench/pairs_bench.py {build}"
+    if args.out:
+        this += " --out " + shown_path(args.out, os.path.basename(args.out))
+    if quick:
+        this += " --quick"
+    commands = [this,
+                "# which runs, one at a time:",
                 f"{exe} matrix {per_side} --out matrix.f64   # x3, then scipy on matrix.f64"]
     commands += [f"{exe} match {n} --dense && {exe} match {n} --candidates 20"
                  for n in gap_sizes]

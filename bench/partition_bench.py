@@ -1,15 +1,23 @@
 #!/usr/bin/env python3
-"""Runs `lmatch partition` on the MDGPLIB instances in shared/data/mdgplib at
-the time limits of the published TPSDP results (3 s for n = 120, 20 s for
-n = 240, 120 s for n = 480; one run each) and writes the gap table as
-markdown.
+"""Runs `lmatch partition` on the MDGPLIB instances at the time limits of the
+published TPSDP results (3 s for n = 120, 20 s for n = 240, 120 s for
+n = 480; one run each) and writes the gap table as markdown.
+
+The instances are not in the repository. --data names their folder (the one
+with tpsdp_2022_results.csv and RanReal/, RanInt/, Geo/); without it the
+environment variable LIBMATCH_MDGPLIB does. `ninja -C BUILD
+benchmarks-partition` passes the folder given by `meson setup -Dmdgplib=PATH`.
 
 Every objective is recomputed here from the instance file and the groups
 that lmatch wrote, and the group bounds are checked, so the table does not
 trust the solver's own report.
 
     bench/partition_bench.py --lmatch BUILD/tools/lmatch \\
-        --data ../shared/data/mdgplib --out docs/benchmarks_partition.md
+        --data "$LIBMATCH_MDGPLIB" --out docs/benchmarks_partition.md
+
+The command printed at the top of the table names files by their path in the
+repository (or only by their name when they are outside it) and the data
+folder as "$LIBMATCH_MDGPLIB", so the page holds no path of one machine.
 """
 import argparse
 import csv
@@ -52,13 +60,16 @@ def score(n, m, lower, upper, weights, groups):
     return sum(d for (i, j), d in weights.items() if groups[i] == groups[j])
 
 
+SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA_VARIABLE = "LIBMATCH_MDGPLIB"
+
+
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lmatch", required=True, help="path of the lmatch binary")
-    parser.add_argument("--data", default=os.path.join(here, "..", "..", "shared", "data",
-                                                       "mdgplib"))
-    parser.add_argument("--out", default=os.path.join(here, "..", "docs",
+    parser.add_argument("--data", default=os.environ.get(DATA_VARIABLE) or None,
+                        help="the MDGPLIB folder (default: $%s)" % DATA_VARIABLE)
+    parser.add_argument("--out", default=os.path.join(SOURCE, "docs",
                                                       "benchmarks_partition.md"))
     parser.add_argument("--csv", help="also write one row per run to this CSV file")
     parser.add_argument("--sizes", default="120,240,480")
@@ -69,6 +80,9 @@ def main():
     parser.add_argument("--time-scale", type=float, default=1.0,
                         help="multiply the published time limits (for quick checks)")
     args = parser.parse_args()
+    if not args.data:
+        parser.error("give the MDGPLIB folder with --data or the environment variable "
+                     + DATA_VARIABLE)
 
     sizes = {int(s) for s in args.sizes.split(",")}
     with open(os.path.join(args.data, "tpsdp_2022_results.csv")) as f:
@@ -79,7 +93,7 @@ def main():
         name = r["instance"]
         path = os.path.join(args.data, name.split("_")[0], name + ".txt")
         if not os.path.exists(path):
-            continue  # the shared subset keeps only some of the published instances
+            continue  # the data folder may hold only some of the published instances
         limit = float(r["time_limit_s"]) * args.time_scale
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
             out = tmp.name
@@ -120,14 +134,41 @@ def main():
     write_table(args, rows)
 
 
+def shown_path(path):
+    """A path as the page shows it: relative to the repository when inside it,
+    else only its name (a path of one machine means nothing to a reader)."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, SOURCE)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return os.path.basename(absolute)
+    return relative
+
+
+def shown_command(args):
+    """The command that reproduces the table, without paths of this machine."""
+    words = [shlex.quote(w) for w in ("bench/partition_bench.py", "--lmatch",
+                                      shown_path(args.lmatch))]
+    words += ["--data", '"$%s"' % DATA_VARIABLE]
+    words += [shlex.quote(w) for w in ("--out", shown_path(args.out))]
+    if args.csv:
+        words += [shlex.quote(w) for w in ("--csv", shown_path(args.csv))]
+    for option, value, default in (("--sizes", args.sizes, "120,240,480"),
+                                   ("--match", args.match, ""),
+                                   ("--seed", args.seed, 1),
+                                   ("--threads", args.threads, 1),
+                                   ("--time-scale", args.time_scale, 1.0)):
+        if value != default:
+            words += [option, shlex.quote(str(value))]
+    return " ".join(words)
+
+
 def write_table(args, rows):
-    shown = ["bench/partition_bench.py"] + [a for a in sys.argv[1:]]
     lines = [
         "# Matrix partitioning against the published MDGPLIB results",
         "",
         "Command:",
         "",
-        "    " + " ".join(shlex.quote(a) for a in shown),
+        "    " + shown_command(args),
         "",
         "One run per instance, seed %d, %d thread(s), at the TPSDP time limits%s "
         "(3 s for n = 120, 20 s for n = 240, 120 s for n = 480; wall clock here, "

@@ -19,7 +19,7 @@ const char cli_run_options_help[] =
     "  --weights LIST       alpha,beta,gamma,eta,lambda,mu (default 1,1,1,1,0.5,10) or\n"
     "                       name=value pairs: theme=2,balance=1 (names: theme/alpha,\n"
     "                       shared/beta, exchange/gamma, cohost/eta, balance/lambda,\n"
-    "                       unassigned/mu)\n"
+    "                       unassigned/mu; docs/objective.md explains each)\n"
     "  --effort E           search effort (default 20); never depends on the clock\n"
     "  --time-limit S       stop searching after S seconds (results may then vary)\n"
     "  --no-language        do not require a shared language\n"

@@ -10,7 +10,7 @@ static const char usage_head[] =
     "\n"
     "Reads a groups CSV (group,id,role,theme,slot,venue,cohost: the one lmatch\n"
     "groups -o writes; role, theme and cohost may be left empty), scores every\n"
-    "group by the objective of docs/model.md, and lists every violated hard\n"
+    "group by the objective of docs/objective.md, and lists every violated hard\n"
     "constraint by group and participant: size, mix of roles, shared language,\n"
     "common slot, travel distance, step-free access, venue hours and capacity.\n"
     "An empty slot or venue cell lets eval pick a feasible one.\n"

@@ -8,7 +8,7 @@ static const char usage_head[] =
     "Forms mixed, equal-role project groups: every group shares a language, has a\n"
     "weekly slot in which everybody is free, meets within everybody's travel\n"
     "distance (at a venue when --venues is given) and mixes newcomers and\n"
-    "residents. The score of each group and the total follow docs/model.md.\n"
+    "residents. The score of each group and the total follow docs/objective.md.\n"
     "Without -o or --json, the groups are printed for a coordinator to read.\n"
     "\n"
     "Options:\n"

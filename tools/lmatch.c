@@ -34,6 +34,8 @@ static void usage(FILE *out)
     fputs("Usage: lmatch COMMAND [OPTIONS] [ARGUMENTS]\n"
           "\n"
           "Forms mixed, equal-role project groups of newcomers and residents.\n"
+          "How groups and pairs are scored, and the rules every group keeps:\n"
+          "docs/objective.md.\n"
           "\n"
           "Commands:\n",
           out);

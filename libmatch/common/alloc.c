@@ -1,4 +1,5 @@
 /* The one allocator, with SQLite-style fault injection for tests. */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,14 @@ void *lm__reallocarray(void *pointer, size_t count, size_t size)
 void lm__free(void *pointer)
 {
     free(pointer);
+}
+
+void lm__free_secret(void *pointer, size_t size)
+{
+    if (!pointer)
+        return;
+    sodium_memzero(pointer, size);
+    lm__free(pointer);
 }
 
 char *lm__strndup(const char *text, size_t length)

@@ -33,7 +33,11 @@ int lm__fail(lm_object *object, int status, const char *format, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-int lm__vfail(lm_object *object, int status, const char *format, va_list args);
+int lm__vfail(lm_object *object, int status, const char *format, va_list args)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
 void lm__clear_error(lm_object *object);
 
 /* The one allocator. Every allocation in the library goes through these so
@@ -44,6 +48,9 @@ void *lm__realloc(void *pointer, size_t size);
 /* Overflow-checked realloc of count*size bytes. */
 void *lm__reallocarray(void *pointer, size_t count, size_t size);
 void lm__free(void *pointer);
+/* Frees a buffer of `size` bytes that held secrets or personal data, wiping
+ * it first (libsodium's sodium_memzero, which the compiler cannot drop). */
+void lm__free_secret(void *pointer, size_t size);
 char *lm__strdup(const char *text);
 char *lm__strndup(const char *text, size_t length);
 

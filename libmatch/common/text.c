@@ -1,14 +1,16 @@
-/* UTF-8 text helpers: validation, simple case folding for the scripts our
- * participants write in, and the id rules. Folding is table-free on purpose:
- * the covered blocks have regular upper/lower layouts. */
+/* Text helpers (text_internal.h): UTF-8 validation, simple case folding for
+ * the scripts our participants write in, lists, and locale-free numbers.
+ * Folding is table-free on purpose: the covered blocks have regular
+ * upper/lower layouts. */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "model/model_internal.h"
+#include "common/text_internal.h"
 
-/* Decodes one code point at text[0..length); returns its byte length, or 0
- * when the sequence is invalid (overlong, surrogate, beyond U+10FFFF,
- * truncated). */
+/* lm__utf8_decode() on bytes; length > 0. */
 static size_t decode(const unsigned char *text, size_t length, uint32_t *code_point)
 {
     unsigned char lead = text[0];
@@ -62,6 +64,11 @@ static size_t encode(uint32_t code_point, char *out)
     out[2] = (char)(0x80 | ((code_point >> 6) & 0x3f));
     out[3] = (char)(0x80 | (code_point & 0x3f));
     return 4;
+}
+
+size_t lm__utf8_decode(const char *text, size_t length, uint32_t *code_point)
+{
+    return length ? decode((const unsigned char *)text, length, code_point) : 0;
 }
 
 bool lm__utf8_valid(const char *text, size_t length)
@@ -239,24 +246,105 @@ char *lm__fold(const char *text, size_t length, int *status)
     return out;
 }
 
-const char *lm__id_problem(const char *id, size_t length)
+/* ---- numbers ------------------------------------------------------------------ */
+
+/* Longest number text we convert; longer ones are not plausible input. */
+#define NUMBER_MAX 400
+
+bool lm__parse_double(const char *text, double *value)
 {
-    if (!id || length == 0)
-        return "is empty";
-    if (length > LM_ID_MAX)
-        return "is longer than 64 bytes";
-    const unsigned char *bytes = (const unsigned char *)id;
-    size_t at = 0;
-    while (at < length) {
-        uint32_t code_point;
-        size_t size = decode(bytes + at, length - at, &code_point);
-        if (!size)
-            return "is not valid UTF-8";
-        if (code_point < 0x20 || (code_point >= 0x7f && code_point <= 0x9f))
-            return "contains a control character";
-        at += size;
+    /* Validate strictly, then hand strtod a form without a decimal point
+     * ("12.5e3" becomes "125e2"), so the C locale's radix never matters. */
+    char digits[NUMBER_MAX + 32];
+    size_t digit_count = 0, fraction_digits = 0, at = 0;
+    bool negative = false, point = false, any_digit = false;
+    if (text[at] == '+' || text[at] == '-')
+        negative = text[at++] == '-';
+    for (;; at++) {
+        char c = text[at];
+        if (c == '.' && !point) {
+            point = true;
+        } else if (c >= '0' && c <= '9') {
+            any_digit = true;
+            if (digit_count >= NUMBER_MAX)
+                return false;
+            /* Leading zeros of the integer part carry nothing; after the
+             * point every digit counts for the exponent shift. */
+            if (digit_count || c != '0' || point) {
+                digits[digit_count++] = c;
+                fraction_digits += point;
+            }
+        } else {
+            break;
+        }
     }
-    if (bytes[0] == ' ' || bytes[length - 1] == ' ')
-        return "has leading or trailing spaces";
-    return NULL;
+    if (!any_digit)
+        return false;
+    long exponent = 0;
+    if (text[at] == 'e' || text[at] == 'E') {
+        at++;
+        bool exponent_negative = false;
+        if (text[at] == '+' || text[at] == '-')
+            exponent_negative = text[at++] == '-';
+        if (text[at] < '0' || text[at] > '9')
+            return false;
+        for (; text[at] >= '0' && text[at] <= '9'; at++)
+            if (exponent < 100000)
+                exponent = exponent * 10 + (text[at] - '0');
+        if (exponent_negative)
+            exponent = -exponent;
+    }
+    if (text[at] != '\0')
+        return false;
+    if (digit_count == 0) {
+        *value = negative ? -0.0 : 0.0;
+        return true;
+    }
+    snprintf(digits + digit_count, sizeof digits - digit_count, "e%ld",
+             exponent - (long)fraction_digits);
+    errno = 0;
+    char *end = NULL;
+    double parsed = strtod(digits, &end);
+    if (!end || *end != '\0' || !isfinite(parsed))
+        return false;
+    *value = negative ? -parsed : parsed;
+    return true;
+}
+
+bool lm__parse_uint(const char *text, uint64_t *value)
+{
+    uint64_t result = 0;
+    size_t k = 0;
+    for (; text[k]; k++) {
+        if (text[k] < '0' || text[k] > '9' || k >= 18)
+            return false;
+        result = result * 10 + (uint64_t)(text[k] - '0');
+    }
+    if (k == 0)
+        return false;
+    *value = result;
+    return true;
+}
+
+void lm__format_double(double value, char out[32])
+{
+    for (int precision = 15; precision <= 17; precision++) {
+        char raw[40];
+        snprintf(raw, sizeof raw, "%.*g", precision, value);
+        /* Whatever the locale uses as radix becomes '.'; %g has no
+         * grouping, so nothing else can differ. */
+        size_t written = 0;
+        for (size_t k = 0; raw[k] && written < 31; k++) {
+            char c = raw[k];
+            bool keep = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e';
+            if (keep)
+                out[written++] = c;
+            else if (!written || out[written - 1] != '.')
+                out[written++] = '.';
+        }
+        out[written] = '\0';
+        double back;
+        if (lm__parse_double(out, &back) && back == value)
+            return;
+    }
 }

@@ -20,7 +20,7 @@
  *
  * The dense entry point builds the graph of a matrix's positive entries
  * and uses the same solver: on pair matrices, where many people stay alone,
- * that was 2-3 times faster than a dense O(n) scan per search step (the
+ * it measures 2-3 times faster than a dense O(n) scan per search step (the
  * method of scipy's linear_sum_assignment), because searches then touch few
  * columns. JV's column reduction and augmenting row reduction are left out
  * on purpose: measured on pair matrices they made the searches 20 and 2

@@ -1,14 +1,16 @@
-/* The hard constraints of DESIGN.md for one group (reference version used
- * by evaluation, pairs and the final placement of groups). */
+/* The hard constraints of DESIGN.md for one group (the reference that
+ * evaluation, pairs and the final placement of groups use), and the one
+ * definition of distances and of the meeting point. */
 #include <math.h>
 
 #include "engine/constraints_internal.h"
 
+#define RADIANS (3.14159265358979323846 / 180.0)
+
 double lm_distance_km(double lat1, double lon1, double lat2, double lon2)
 {
-    const double radians = 3.14159265358979323846 / 180.0;
-    double phi1 = lat1 * radians, phi2 = lat2 * radians;
-    double dphi = (lat2 - lat1) * radians, dlambda = (lon2 - lon1) * radians;
+    double phi1 = lat1 * RADIANS, phi2 = lat2 * RADIANS;
+    double dphi = (lat2 - lat1) * RADIANS, dlambda = (lon2 - lon1) * RADIANS;
     double s1 = sin(dphi / 2), s2 = sin(dlambda / 2);
     double a = s1 * s1 + cos(phi1) * cos(phi2) * s2 * s2;
     if (a > 1.0)
@@ -49,6 +51,45 @@ double lm__max_km(const lm_participant *p, const lm_params *params)
     return p->max_km > 0 ? p->max_km : params->default_max_km;
 }
 
+bool lm__too_far(const lm_participant *p, double max_km, double lat, double lon,
+                 double *distance)
+{
+    double km = p->has_location ? lm_distance_km(p->lat, p->lon, lat, lon) : 0.0;
+    if (distance)
+        *distance = km;
+    return km > max_km;
+}
+
+bool lm__meeting_point(const lm_pool *pool, const size_t *members, size_t k, double *lat,
+                       double *lon)
+{
+    lm_meeting_point point = {0.0, 0.0, 0};
+    for (size_t m = 0; m < k; m++) {
+        const lm_participant *p = &pool->people[members[m]];
+        if (p->has_location)
+            lm__meeting_point_add(&point, p->lat, p->lon);
+    }
+    return lm__meeting_point_mean(&point, lat, lon);
+}
+
+void lm__unit_vector(double lat, double lon, double xyz[3])
+{
+    double phi = lat * RADIANS, lambda = lon * RADIANS;
+    xyz[0] = cos(phi) * cos(lambda);
+    xyz[1] = cos(phi) * sin(lambda);
+    xyz[2] = sin(phi);
+}
+
+double lm__chord2_within(double max_km)
+{
+    /* The chord of a great-circle distance d is 2 sin(d / 2R); beyond half
+     * the circumference every pair of points is within reach. */
+    const double quarter_turn = 1.5707963267948966;
+    double half_angle = max_km / (2.0 * LM_EARTH_RADIUS_KM);
+    double chord = 2.0 * sin(half_angle < quarter_turn ? half_angle : quarter_turn);
+    return half_angle >= quarter_turn ? 5.0 : chord * chord * (1.0 - 1e-9);
+}
+
 static int lowest_bit(uint64_t mask)
 {
     for (int bit = 0; bit < 64; bit++)
@@ -67,8 +108,8 @@ static bool all_within(const lm_pool *pool, const lm_params *params, const size_
         const lm_participant *p = &pool->people[members[m]];
         if (!p->has_location)
             continue;
-        double distance = lm_distance_km(p->lat, p->lon, lat, lon);
-        if (distance > lm__max_km(p, params))
+        double distance;
+        if (lm__too_far(p, lm__max_km(p, params), lat, lon, &distance))
             return false;
         sum += distance;
     }
@@ -95,18 +136,9 @@ bool lm__group_feasible(const lm_pool *pool, const lm_params *params, const size
         return false;
 
     if (!use_venues || pool->venue_count == 0) {
-        size_t located = 0;
-        double lat = 0.0, lon = 0.0;
-        for (size_t m = 0; m < k; m++) {
-            const lm_participant *p = &pool->people[members[m]];
-            if (p->has_location) {
-                lat += p->lat;
-                lon += p->lon;
-                located++;
-            }
-        }
-        if (located && !all_within(pool, params, members, k, lat / (double)located,
-                                   lon / (double)located, NULL))
+        double lat, lon;
+        if (lm__meeting_point(pool, members, k, &lat, &lon) &&
+            !all_within(pool, params, members, k, lat, lon, NULL))
             return false;
         place.slot = lowest_bit(slots);
         if (placement)

@@ -89,11 +89,8 @@ static int check_distance(lm_result *result, const lm_pool *pool, const lm_param
     int status = LM_OK;
     for (size_t m = 0; m < k; m++) {
         const lm_participant *p = &pool->people[members[m]];
-        if (!p->has_location)
-            continue;
-        double distance = lm_distance_km(p->lat, p->lon, lat, lon);
-        double limit = lm__max_km(p, params);
-        if (distance > limit)
+        double distance, limit = lm__max_km(p, params);
+        if (lm__too_far(p, limit, lat, lon, &distance))
             VIOLATION(LM_VIOLATION_DISTANCE, group, (int64_t)members[m],
                       "'%s' in group %zu is %.2f km from %s, more than %.2f km", p->id,
                       group + 1, distance, place, limit);
@@ -132,20 +129,11 @@ static int check_meeting_point(lm_result *result, const lm_pool *pool,
                                const lm_params *params, size_t group, const size_t *members,
                                size_t k)
 {
-    double lat = 0.0, lon = 0.0;
-    size_t located = 0;
-    for (size_t m = 0; m < k; m++) {
-        const lm_participant *p = &pool->people[members[m]];
-        if (p->has_location) {
-            lat += p->lat;
-            lon += p->lon;
-            located++;
-        }
-    }
-    if (!located)
+    double lat, lon;
+    if (!lm__meeting_point(pool, members, k, &lat, &lon))
         return LM_OK;
-    return check_distance(result, pool, params, group, members, k, lat / (double)located,
-                          lon / (double)located, "the group's meeting point");
+    return check_distance(result, pool, params, group, members, k, lat, lon,
+                          "the group's meeting point");
 }
 
 /* Slot and venue of a group: the grouping's, or the first feasible ones. */
@@ -269,7 +257,7 @@ int lm_groups_evaluate(const lm_pool *pool, const lm_params *params,
         if (p >= grouping->participant_capacity || grouping->group_of[p] < 0)
             status = lm__result_add_unassigned(result, p, LM_REASON_NOT_PLACED);
     if (status == LM_OK)
-        result->total = total - params->weights.unassigned * (double)result->unassigned_count;
+        result->total = lm__weighted_total(&params->weights, total, result->unassigned_count);
 done:
     lm__free(u.used);
     lm__free(members);

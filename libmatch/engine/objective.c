@@ -1,14 +1,14 @@
 /* The objective of DESIGN.md ("The objective (the contract for scores; v1)"),
  * computed directly from a member list. Every score the library reports goes
  * through here, members in ascending index order, so equal groups always get
- * equal bytes. */
+ * equal bytes. The incremental scorers of the solvers share its norm and its
+ * weighting of the terms. */
 #include <math.h>
 #include <string.h>
 
 #include "engine/objective_internal.h"
 
-/* |v| of a sparse vector; unit(v) = v / |v| and the zero vector stays zero. */
-static double norm(const lm_entry *entries, size_t length)
+double lm__norm(const lm_entry *entries, size_t length)
 {
     double sum = 0.0;
     for (size_t k = 0; k < length; k++)
@@ -21,14 +21,14 @@ static void add_unit(double *dense, const lm_participant *p, int vector)
 {
     size_t length;
     const lm_entry *entries = lm__vec(p, vector, &length);
-    double n = norm(entries, length);
+    double n = lm__norm(entries, length);
     if (n == 0.0)
         return;
     for (size_t k = 0; k < length; k++)
         dense[entries[k].topic] += entries[k].value / n;
 }
 
-static double dot(const double *a, const double *b, size_t d)
+double lm__dot(const double *a, const double *b, size_t d)
 {
     double sum = 0.0;
     for (size_t t = 0; t < d; t++)
@@ -57,7 +57,7 @@ int lm__group_score(const lm_pool *pool, const lm_weights *weights, const size_t
         const lm_entry *x = lm__vec(p, LM_INTERESTS, &length);
         for (size_t e = 0; e < length; e++)
             sum_x[x[e].topic] += x[e].value;
-        if (norm(x, length) > 0.0)
+        if (lm__norm(x, length) > 0.0)
             unit_norms += 1.0;
         add_unit(sum_ux, p, LM_INTERESTS);
         add_unit(offers[p->role], p, LM_OFFERS);
@@ -73,12 +73,12 @@ int lm__group_score(const lm_pool *pool, const lm_weights *weights, const size_t
     out->terms[LM_TERM_THEME] = d ? sum_x[theme] : 0.0;
 
     if (k > 1)
-        out->terms[LM_TERM_SHARED] = (dot(sum_ux, sum_ux, d) - unit_norms) / (double)(k - 1);
+        out->terms[LM_TERM_SHARED] = (lm__dot(sum_ux, sum_ux, d) - unit_norms) / (double)(k - 1);
 
     if (count[LM_NEWCOMER] && count[LM_RESIDENT]) {
         double pairs = (double)count[LM_NEWCOMER] * (double)count[LM_RESIDENT];
-        double newcomers_teach = dot(offers[LM_NEWCOMER], wants[LM_RESIDENT], d);
-        double residents_teach = dot(offers[LM_RESIDENT], wants[LM_NEWCOMER], d);
+        double newcomers_teach = lm__dot(offers[LM_NEWCOMER], wants[LM_RESIDENT], d);
+        double residents_teach = lm__dot(offers[LM_RESIDENT], wants[LM_NEWCOMER], d);
         double weaker = newcomers_teach < residents_teach ? newcomers_teach : residents_teach;
         out->terms[LM_TERM_EXCHANGE] = (double)k * (weaker / pairs);
     }
@@ -102,11 +102,22 @@ int lm__group_score(const lm_pool *pool, const lm_weights *weights, const size_t
     double difference = (double)count[LM_NEWCOMER] - (double)count[LM_RESIDENT];
     out->terms[LM_TERM_BALANCE] = difference * difference;
 
-    out->terms[LM_TERM_TOTAL] = weights->theme * out->terms[LM_TERM_THEME] +
-                                weights->shared * out->terms[LM_TERM_SHARED] +
-                                weights->exchange * out->terms[LM_TERM_EXCHANGE] +
-                                weights->cohost * out->terms[LM_TERM_COHOST] -
-                                weights->balance * out->terms[LM_TERM_BALANCE];
+    out->terms[LM_TERM_TOTAL] =
+        lm__weighted_score(weights, out->terms[LM_TERM_THEME], out->terms[LM_TERM_SHARED],
+                           out->terms[LM_TERM_EXCHANGE], out->terms[LM_TERM_COHOST],
+                           out->terms[LM_TERM_BALANCE]);
     lm__free(work);
     return LM_OK;
+}
+
+double lm__weighted_score(const lm_weights *weights, double theme, double shared,
+                          double exchange, double cohost, double balance)
+{
+    return weights->theme * theme + weights->shared * shared + weights->exchange * exchange +
+           weights->cohost * cohost - weights->balance * balance;
+}
+
+double lm__weighted_total(const lm_weights *weights, double group_scores, size_t unassigned)
+{
+    return group_scores - weights->unassigned * (double)unassigned;
 }

@@ -47,7 +47,7 @@ typedef struct lm_search_options {
     lm_progress_fn progress; /* may be NULL */
     void *progress_user;
     double progress_offset;  /* added to reported totals */
-    /* Added by the search core's owner; zero keeps the plain iterated local
+    /* Tabu walk and stagnation control; zero keeps the plain iterated local
      * search (see docs/solver.md). */
     uint32_t tabu_steps;     /* per round: tabu walk ending after this many steps
                                 without improving the walk's best; 0 = no tabu */
@@ -59,7 +59,7 @@ typedef struct lm_search_options {
     /* Shared stop flag for searches run in parallel (may be NULL): read now
      * and then; set to 1 when this search's progress callback cancels. */
     atomic_int *stop;
-    /* Added for large sparse problems (groups): after a perturbation, only
+    /* For large sparse problems (groups): after a perturbation, only
      * the items whose own or neighbouring groups changed are re-examined
      * (a queue of "dirty" items), so a round costs about the size of the
      * change instead of a pass over every item. */

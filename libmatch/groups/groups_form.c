@@ -110,7 +110,7 @@ static int build_result(const lm_groups_job *j, lm_result *result)
     if (result->unassigned_count > 1)
         qsort(result->unassigned, result->unassigned_count, sizeof *result->unassigned,
               compare_unassigned);
-    result->total = total - j->params->weights.unassigned * (double)result->unassigned_count;
+    result->total = lm__weighted_total(&j->params->weights, total, result->unassigned_count);
     result->optimality = LM_HEURISTIC;
     return LM_OK;
 }

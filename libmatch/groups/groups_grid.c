@@ -1,6 +1,6 @@
 /* Venues in a uniform grid of projected kilometres, for nearest-venue
  * queries: which region a participant joins (groups_regions.c) and where the
- * people left out could still meet (the fill in groups.c). */
+ * people left out could still meet (the fill, groups_fill.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,11 @@
 /* The group engine: how lm_groups_form() splits a pool into regions and
  * solves each region with the shared search core (search.c).
  *
- *   groups.c            lm_groups_form(): regions, threads, merging, results
+ *   groups_form.c       lm_groups_form(): the phases of a run, the result
+ *   groups.c            one phase: its regions solved on threads
  *   groups_regions.c    blocking: the pool cut into compact regions
+ *   groups_grid.c       nearest venues on a grid of kilometres
+ *   groups_fill.c       the fill: people still out, listed at venues with room
  *   groups_state.c      a region's incremental per-group sums: O(D) deltas
  *   groups_construct.c  greedy construction and repair insertion
  *   groups_exact.c      tiny regions solved exactly (subset DP)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "groups/groups_internal.h"
+#include "engine/objective_internal.h"
 #include "engine/search_internal.h"
 
 enum { SUM_X, SUM_UX, SUM_O_NEW, SUM_O_RES, SUM_W_NEW, SUM_W_RES, SUM_COUNT };
@@ -46,14 +47,6 @@ static void dense_add(double *dense, lm_sparse v, double sign)
         dense[v.entries[k].topic] += sign * v.entries[k].value;
 }
 
-static double plain_dot(const double *a, const double *b, size_t d)
-{
-    double sum = 0.0;
-    for (size_t t = 0; t < d; t++)
-        sum += a[t] * b[t];
-    return sum;
-}
-
 /* ---- set-up -------------------------------------------------------------- */
 
 static uint32_t copy_sparse(lm_entry *to, const lm_entry *from, size_t length, double scale)
@@ -61,14 +54,6 @@ static uint32_t copy_sparse(lm_entry *to, const lm_entry *from, size_t length, d
     for (size_t k = 0; k < length; k++)
         to[k] = (lm_entry){from[k].topic, from[k].value * scale};
     return (uint32_t)length;
-}
-
-static double sparse_norm(const lm_entry *entries, size_t length)
-{
-    double sum = 0.0;
-    for (size_t k = 0; k < length; k++)
-        sum += entries[k].value * entries[k].value;
-    return sqrt(sum);
 }
 
 /* Stores raw x and the unit vectors of x, o, w of participant p at *cursor. */
@@ -84,7 +69,7 @@ static void fill_vectors(lm_item *item, const lm_participant *p, lm_entry **curs
             targets[k]->length = (uint32_t)length;
             continue;
         }
-        double n = sparse_norm(entries, length);
+        double n = lm__norm(entries, length);
         targets[k]->entries = *cursor;
         targets[k]->length = n > 0.0 ? copy_sparse(*cursor, entries, length, 1.0 / n) : 0;
         *cursor += targets[k]->length;
@@ -106,22 +91,15 @@ static void fill_item(lm_gstate *s, lm_item *item, const lm_pool *pool, uint32_t
     item->lon = p->lon;
     item->max_km = lm__max_km(p, s->params);
     if (p->has_location) {
-        const double radians = 3.14159265358979323846 / 180.0;
-        double phi = p->lat * radians, lambda = p->lon * radians;
-        item->xyz[0] = cos(phi) * cos(lambda);
-        item->xyz[1] = cos(phi) * sin(lambda);
-        item->xyz[2] = sin(phi);
-        double half_angle = item->max_km / (2.0 * LM_EARTH_RADIUS_KM);
-        double chord = 2.0 * sin(half_angle < 1.5707963267948966 ? half_angle : 1.5707963267948966);
-        item->chord2 = half_angle >= 1.5707963267948966 ? 5.0 : chord * chord * (1.0 - 1e-9);
+        lm__unit_vector(p->lat, p->lon, item->xyz);
+        item->chord2 = lm__chord2_within(item->max_km);
     }
     item->venues = 0;
     for (uint32_t v = 0; v < s->venue_count; v++) {
         const lm_venue *venue = &pool->venues[s->venues[v]];
         if (p->step_free && !venue->step_free)
             continue;
-        if (p->has_location &&
-            lm_distance_km(p->lat, p->lon, venue->lat, venue->lon) > item->max_km)
+        if (lm__too_far(p, item->max_km, venue->lat, venue->lon, NULL))
             continue;
         item->venues |= (uint64_t)1 << v;
     }
@@ -296,32 +274,28 @@ int lm__gstate_reserve(lm_gstate *s, uint32_t groups)
 
 /* ---- feasibility ----------------------------------------------------------- */
 
-/* Masks and location of group g with `out` removed and `in` added. */
 /* What a member list shares: the AND of its language, slot and venue-reach
- * masks, and the sum of its located members' coordinates. */
+ * masks, and its meeting point (members added in list order). */
 typedef struct shared_masks {
     uint64_t languages, slots, reach;
-    double lat, lon; /* sums */
-    uint32_t located;
+    lm_meeting_point point;
 } shared_masks;
 
 static shared_masks masks_of(const lm_gstate *s, const uint32_t *list, uint32_t k)
 {
-    shared_masks m = {~(uint64_t)0, s->all_slots, ~(uint64_t)0, 0.0, 0.0, 0};
+    shared_masks m = {~(uint64_t)0, s->all_slots, ~(uint64_t)0, {0.0, 0.0, 0}};
     for (uint32_t at = 0; at < k; at++) {
         const lm_item *item = &s->items[list[at]];
         m.languages &= item->languages;
         m.slots &= item->slots;
         m.reach &= item->venues;
-        if (item->located) {
-            m.lat += item->lat;
-            m.lon += item->lon;
-            m.located++;
-        }
+        if (item->located)
+            lm__meeting_point_add(&m.point, item->lat, item->lon);
     }
     return m;
 }
 
+/* The hard constraints of group g with `out` removed and `in` added. */
 static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
 {
     const uint32_t *members = s->members + (size_t)g * s->max_size;
@@ -334,8 +308,6 @@ static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
         list[k++] = in;
     shared_masks shared = masks_of(s, list, k);
     uint64_t languages = shared.languages, slots = shared.slots, reach = shared.reach;
-    double lat = shared.lat, lon = shared.lon;
-    uint32_t located = shared.located;
     if (s->params->language && !languages)
         return false;
     if (!slots)
@@ -348,20 +320,15 @@ static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
                 return true;
         return false;
     }
-    if (!located)
+    /* Distances to the meeting point compare as chords on the unit sphere:
+     * no trigonometry per member. */
+    double lat, lon, centre[3];
+    if (!lm__meeting_point_mean(&shared.point, &lat, &lon))
         return true;
-    /* The meeting point is the mean of latitudes and longitudes (as in
-     * constraints.c); distances compare as chords on the unit sphere. */
-    const double radians = 3.14159265358979323846 / 180.0;
-    double phi = lat / located * radians, lambda = lon / located * radians;
-    double centre[3] = {cos(phi) * cos(lambda), cos(phi) * sin(lambda), sin(phi)};
+    lm__unit_vector(lat, lon, centre);
     for (uint32_t m = 0; m < k; m++) {
         const lm_item *item = &s->items[list[m]];
-        if (!item->located)
-            continue;
-        double dx = item->xyz[0] - centre[0], dy = item->xyz[1] - centre[1],
-               dz = item->xyz[2] - centre[2];
-        if (dx * dx + dy * dy + dz * dz > item->chord2)
+        if (item->located && lm__chord_too_far(item->xyz, centre, item->chord2))
             return false;
     }
     return true;
@@ -457,7 +424,6 @@ static double score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t 
         count[n->role]++;
         hosts[n->role] += n->host;
     }
-    const lm_weights *w = &s->weights;
 
     double theme = theme_with(s, g, o, n);
 
@@ -505,8 +471,8 @@ static double score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t 
     }
     double cohost = hosts[0] && hosts[1] ? 1.0 : 0.0;
     double difference = (double)count[0] - (double)count[1];
-    return w->theme * theme + w->shared * shared + w->exchange * exchange + w->cohost * cohost -
-           w->balance * difference * difference;
+    return lm__weighted_score(&s->weights, theme, shared, exchange, cohost,
+                              difference * difference);
 }
 
 double lm__gstate_value_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
@@ -597,16 +563,16 @@ static void refresh(lm_gstate *s, uint32_t g)
 {
     size_t d = s->topics;
     const double *sum_ux = group_sum(s, g, SUM_UX);
-    s->square[g] = plain_dot(sum_ux, sum_ux, d);
-    s->teach[2 * g] = plain_dot(group_sum(s, g, SUM_O_NEW), group_sum(s, g, SUM_W_RES), d);
-    s->teach[2 * g + 1] = plain_dot(group_sum(s, g, SUM_O_RES), group_sum(s, g, SUM_W_NEW), d);
+    s->square[g] = lm__dot(sum_ux, sum_ux, d);
+    s->teach[2 * g] = lm__dot(group_sum(s, g, SUM_O_NEW), group_sum(s, g, SUM_W_RES), d);
+    s->teach[2 * g + 1] = lm__dot(group_sum(s, g, SUM_O_RES), group_sum(s, g, SUM_W_NEW), d);
     shared_masks shared = masks_of(s, s->members + (size_t)g * s->max_size, s->size[g]);
     s->languages[g] = shared.languages;
     s->slots[g] = shared.slots;
     s->reach[g] = shared.reach;
-    s->located[g] = shared.located;
-    s->lat[g] = shared.located ? shared.lat / shared.located : 0.0;
-    s->lon[g] = shared.located ? shared.lon / shared.located : 0.0;
+    s->located[g] = (uint32_t)shared.point.located;
+    if (!lm__meeting_point_mean(&shared.point, &s->lat[g], &s->lon[g]))
+        s->lat[g] = s->lon[g] = 0.0;
     uint32_t *top = s->top_topic + (size_t)g * LM_THEME_TOP;
     double *top_value = s->top_value + (size_t)g * LM_THEME_TOP;
     const double *sum_x = group_sum(s, g, SUM_X);

@@ -1,12 +1,9 @@
-/* RFC 4180 tokenizer, whole-file reader and locale-free value parsing shared
- * by the CSV readers and writers (io_csv_*.c). Every byte sequence either
- * tokenizes or fails with a line and a reason: the tokenizer is fuzzed. */
-#include <errno.h>
-#include <math.h>
+/* RFC 4180 tokenizer, header matching, messages and the column values
+ * shared by the CSV readers and writers (io_csv_*.c). Every byte sequence
+ * either tokenizes or fails with a line and a reason: the tokenizer is
+ * fuzzed. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "io/csv_internal.h"
 
@@ -318,15 +315,7 @@ int lm__csv_header(const lm_csv *csv, const char *const *names, size_t name_coun
     return LM_OK;
 }
 
-/* ---- files ------------------------------------------------------------------- */
-
-static int io_fail(lm_object *error, const char *path, int code)
-{
-    char reason[128] = "unknown error";
-    if (strerror_r(code, reason, sizeof reason) != 0)
-        snprintf(reason, sizeof reason, "error %d", code);
-    return lm__fail(error, LM_E_IO, "cannot read '%s': %s", path, reason);
-}
+/* ---- messages ---------------------------------------------------------------- */
 
 int lm__csv_fail_at(lm_object *object, const char *file, const lm_csv *csv, int status,
                     const char *column, const char *format, va_list args)
@@ -341,160 +330,15 @@ int lm__csv_fail_at(lm_object *object, const char *file, const lm_csv *csv, int 
     return lm__fail(object, status, "%s line %zu: %s", file, csv->record_line, reason);
 }
 
-int lm__read_file(const char *path, char **data, size_t *size, lm_object *error)
-{
-    *data = NULL;
-    *size = 0;
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        return io_fail(error, path, errno);
-    struct stat info;
-    size_t capacity = 1 << 16;
-    if (fstat(fileno(file), &info) == 0) {
-        if (S_ISDIR(info.st_mode)) {
-            fclose(file);
-            return io_fail(error, path, EISDIR);
-        }
-        if (S_ISREG(info.st_mode)) {
-            if ((uint64_t)info.st_size > LM_CSV_MAX_FILE) {
-                fclose(file);
-                return lm__fail(error, LM_E_TOO_LARGE, "'%s' is larger than 1 GiB", path);
-            }
-            /* One byte more than the size, so the read that sees the end
-             * needs no growth. */
-            capacity = (size_t)info.st_size + 1;
-        }
-    }
-    char *buffer = NULL;
-    size_t length = 0, allocated = 0;
-    int status = LM_OK;
-    for (;;) {
-        if (length == allocated) {
-            size_t next = allocated ? allocated * 2 : capacity;
-            if (next > LM_CSV_MAX_FILE + 1)
-                next = LM_CSV_MAX_FILE + 1;
-            char *grown = lm__realloc(buffer, next);
-            if (!grown) {
-                status = lm__fail(error, LM_E_NOMEM, "out of memory");
-                break;
-            }
-            buffer = grown;
-            allocated = next;
-        }
-        size_t got = fread(buffer + length, 1, allocated - length, file);
-        length += got;
-        if (length > LM_CSV_MAX_FILE) {
-            status = lm__fail(error, LM_E_TOO_LARGE, "'%s' is larger than 1 GiB", path);
-            break;
-        }
-        if (got == 0) {
-            if (ferror(file))
-                status = io_fail(error, path, errno ? errno : EIO);
-            break;
-        }
-    }
-    fclose(file);
-    if (status != LM_OK) {
-        lm__free(buffer);
-        return status;
-    }
-    *data = buffer;
-    *size = length;
-    return LM_OK;
-}
-
 /* ---- values ------------------------------------------------------------------ */
 
 const char *lm__csv_excerpt(const char *text, size_t limit, char *out)
 {
     size_t length = strlen(text);
-    if (length <= limit) {
-        memcpy(out, text, length + 1);
-        return out;
-    }
-    while (limit && ((unsigned char)text[limit] & 0xc0) == 0x80)
-        limit--;
-    memcpy(out, text, limit);
-    memcpy(out + limit, "...", 4);
+    size_t kept = (size_t)lm__clip_utf8(text, length, limit);
+    memcpy(out, text, kept);
+    strcpy(out + kept, kept < length ? "..." : "");
     return out;
-}
-
-/* Longest number text we convert; longer ones are not plausible input. */
-#define NUMBER_MAX 400
-
-bool lm__parse_double(const char *text, double *value)
-{
-    /* Validate strictly, then hand strtod a form without a decimal point
-     * ("12.5e3" becomes "125e2"), so the C locale's radix never matters. */
-    char digits[NUMBER_MAX + 32];
-    size_t digit_count = 0, fraction_digits = 0, at = 0;
-    bool negative = false, point = false, any_digit = false;
-    if (text[at] == '+' || text[at] == '-')
-        negative = text[at++] == '-';
-    for (;; at++) {
-        char c = text[at];
-        if (c == '.' && !point) {
-            point = true;
-        } else if (c >= '0' && c <= '9') {
-            any_digit = true;
-            if (digit_count >= NUMBER_MAX)
-                return false;
-            /* Leading zeros of the integer part carry nothing; after the
-             * point every digit counts for the exponent shift. */
-            if (digit_count || c != '0' || point) {
-                digits[digit_count++] = c;
-                fraction_digits += point;
-            }
-        } else {
-            break;
-        }
-    }
-    if (!any_digit)
-        return false;
-    long exponent = 0;
-    if (text[at] == 'e' || text[at] == 'E') {
-        at++;
-        bool exponent_negative = false;
-        if (text[at] == '+' || text[at] == '-')
-            exponent_negative = text[at++] == '-';
-        if (text[at] < '0' || text[at] > '9')
-            return false;
-        for (; text[at] >= '0' && text[at] <= '9'; at++)
-            if (exponent < 100000)
-                exponent = exponent * 10 + (text[at] - '0');
-        if (exponent_negative)
-            exponent = -exponent;
-    }
-    if (text[at] != '\0')
-        return false;
-    if (digit_count == 0) {
-        *value = negative ? -0.0 : 0.0;
-        return true;
-    }
-    snprintf(digits + digit_count, sizeof digits - digit_count, "e%ld",
-             exponent - (long)fraction_digits);
-    errno = 0;
-    char *end = NULL;
-    double parsed = strtod(digits, &end);
-    if (!end || *end != '\0' || !isfinite(parsed))
-        return false;
-    *value = negative ? -parsed : parsed;
-    return true;
-}
-
-bool lm__parse_uint(const char *text, uint64_t *value)
-{
-    uint64_t result = 0;
-    size_t k = 0;
-    for (; text[k]; k++) {
-        if (text[k] < '0' || text[k] > '9' || k >= 18)
-            return false;
-        result = result * 10 + (uint64_t)(text[k] - '0');
-    }
-    if (k == 0)
-        return false;
-    *value = result;
-    return true;
 }
 
 static bool ascii_equal(const char *text, const char *lower)
@@ -530,29 +374,6 @@ bool lm__parse_role(const char *text, int *role)
     else
         return false;
     return true;
-}
-
-void lm__format_double(double value, char out[32])
-{
-    for (int precision = 15; precision <= 17; precision++) {
-        char raw[40];
-        snprintf(raw, sizeof raw, "%.*g", precision, value);
-        /* Whatever the locale uses as radix becomes '.'; %g has no
-         * grouping, so nothing else can differ. */
-        size_t written = 0;
-        for (size_t k = 0; raw[k] && written < 31; k++) {
-            char c = raw[k];
-            bool keep = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e';
-            if (keep)
-                out[written++] = c;
-            else if (!written || out[written - 1] != '.')
-                out[written++] = '.';
-        }
-        out[written] = '\0';
-        double back;
-        if (lm__parse_double(out, &back) && back == value)
-            return;
-    }
 }
 
 /* ---- writing ----------------------------------------------------------------- */

@@ -1,6 +1,7 @@
-/* The CSV layer: an RFC 4180 tokenizer over a buffer in memory, the
- * whole-file reader, value parsers that do not depend on the C locale, and
- * the CSV writers (also used by tests and the fuzzer for round trips). */
+/* The CSV layer: an RFC 4180 tokenizer over a buffer in memory, the column
+ * values (numbers come from common/text_internal.h, read and written without
+ * the C locale), and the CSV writers (also used by tests and the fuzzer for
+ * round trips). Files are read whole with common/files_internal.h. */
 #ifndef LM_CSV_INTERNAL_H
 #define LM_CSV_INTERNAL_H
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 
 #include "common/common_internal.h"
+#include "common/text_internal.h"
 
 #define LM_CSV_MAX_FIELD ((size_t)1 << 20)     /* bytes in one field */
 #define LM_CSV_MAX_FIELDS 1024                 /* fields in one record */
@@ -66,27 +68,15 @@ int lm__csv_fail_at(lm_object *object, const char *file, const lm_csv *csv, int 
 #endif
     ;
 
-/* Reads a whole file into a new buffer (lm__free it). LM_E_IO with the path
- * and the system's reason, LM_E_TOO_LARGE beyond LM_CSV_MAX_FILE. */
-int lm__read_file(const char *path, char **data, size_t *size, lm_object *error);
-
 /* ---- values ---------------------------------------------------------------- */
 
 /* Copies at most `limit` bytes of text into out (limit + 4 bytes), cut at a
  * UTF-8 boundary with "..." when shortened, for messages. */
 const char *lm__csv_excerpt(const char *text, size_t limit, char *out);
-/* A finite decimal number "-12.5", "3e-2", ".5" without any locale: no
- * "nan", "inf", hex, ',' or trailing text. */
-bool lm__parse_double(const char *text, double *value);
-/* A non-negative decimal integer of at most 18 digits. */
-bool lm__parse_uint(const char *text, uint64_t *value);
 /* yes/no/true/false/1/0/ja/nee (ASCII case-insensitive); "" is false. */
 bool lm__parse_bool(const char *text, bool *value);
 /* newcomer/resident/nieuwkomer/bewoner (ASCII case-insensitive). */
 bool lm__parse_role(const char *text, int *role);
-/* The shortest of %.15g, %.16g and %.17g that reads back to exactly value,
- * always with '.' as the decimal point whatever the locale. */
-void lm__format_double(double value, char out[32]);
 
 /* ---- writers ---------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/atomic_internal.h"
+#include "common/files_internal.h"
 #include "io/csv_internal.h"
 #include "model/grouping_internal.h"
 #include "model/model_internal.h"
@@ -410,11 +411,10 @@ int lm_grouping_load_csv(lm_grouping *grouping, const lm_pool *pool, const char 
         return LM_E_INVALID;
     if (!pool || !path)
         return lm__fail(&grouping->base, LM_E_INVALID, "no pool or no path");
-    char *data = NULL;
-    size_t size = 0;
-    int status = lm__read_file(path, &data, &size, &grouping->base);
+    lm_file_bytes file;
+    int status = lm__file_read(path, LM_CSV_MAX_FILE, &file, &grouping->base);
     if (status == LM_OK)
-        status = lm_grouping_load_csv_buffer(grouping, pool, path, data, size);
-    lm__free(data);
+        status = lm_grouping_load_csv_buffer(grouping, pool, path, (const char *)file.data, file.size);
+    lm__file_bytes_free(&file);
     return status;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/atomic_internal.h"
+#include "common/files_internal.h"
 #include "io/csv_internal.h"
 #include "model/model_internal.h"
 
@@ -455,12 +456,11 @@ static int load_file(lm_pool *pool, const char *path, int (*load)(loader *l))
 {
     if (!pool || !path)
         return LM_E_INVALID;
-    char *data = NULL;
-    size_t size = 0;
-    int status = lm__read_file(path, &data, &size, &pool->base);
+    lm_file_bytes file;
+    int status = lm__file_read(path, LM_CSV_MAX_FILE, &file, &pool->base);
     if (status == LM_OK)
-        status = load_buffer(pool, path, data, size, load);
-    lm__free(data);
+        status = load_buffer(pool, path, (const char *)file.data, file.size, load);
+    lm__file_bytes_free(&file);
     return status;
 }
 

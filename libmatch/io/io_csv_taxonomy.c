@@ -3,6 +3,7 @@
  * whole file is valid. */
 #include <string.h>
 
+#include "common/files_internal.h"
 #include "io/csv_internal.h"
 #include "model/model_internal.h"
 
@@ -309,11 +310,10 @@ int lm_taxonomy_load_file(lm_taxonomy *taxonomy, const char *path)
 {
     if (!taxonomy || !path)
         return LM_E_INVALID;
-    char *data = NULL;
-    size_t size = 0;
-    int status = lm__read_file(path, &data, &size, &taxonomy->base);
+    lm_file_bytes file;
+    int status = lm__file_read(path, LM_CSV_MAX_FILE, &file, &taxonomy->base);
     if (status == LM_OK)
-        status = lm_taxonomy_load_buffer(taxonomy, path, data, size);
-    lm__free(data);
+        status = lm_taxonomy_load_buffer(taxonomy, path, (const char *)file.data, file.size);
+    lm__file_bytes_free(&file);
     return status;
 }

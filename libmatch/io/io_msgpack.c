@@ -1,46 +1,15 @@
 /* The msgpack pool format (docs/formats.md, "Pool msgpack format"):
  * ["LMPOOL", 1, {"taxonomy": [...], "slots": [...], "participants": [...],
- * "venues": [...]}], written with msgpack-c through an lm_sink (plain or
- * encrypted, always atomic) and read back with the bounded reader. */
+ * "venues": [...]}], in the envelope of io_envelope.c (plain or encrypted,
+ * always saved atomically), read back with the bounded reader. */
 #include <math.h>
 #include <string.h>
 
-#include "common/atomic_internal.h"
 #include "model/model_internal.h"
 #include "io/msgpack_internal.h"
 
 #define PARTICIPANT_FIELDS 11
 #define VENUE_FIELDS 7
-
-/* ---- packing helpers ------------------------------------------------------------ */
-
-static int sink_callback(void *data, const char *buffer, size_t length)
-{
-    return lm__sink_write(data, buffer, length) == LM_OK ? 0 : -1;
-}
-
-void lm__mp_packer_init(msgpack_packer *packer, lm_sink *sink)
-{
-    msgpack_packer_init(packer, sink, sink_callback);
-}
-
-/* Failures are not checked call by call: the sink keeps the first one and
- * lm__sink_close() reports it. */
-void lm__mp_pack_text(msgpack_packer *packer, const char *text)
-{
-    size_t length = strlen(text);
-    msgpack_pack_str(packer, length);
-    msgpack_pack_str_body(packer, text, length);
-}
-
-void lm__mp_pack_envelope(msgpack_packer *packer, const char *magic, uint64_t version,
-                          size_t entries)
-{
-    msgpack_pack_array(packer, 3);
-    lm__mp_pack_text(packer, magic);
-    msgpack_pack_uint64(packer, version);
-    msgpack_pack_map(packer, entries);
-}
 
 /* ---- writing a pool --------------------------------------------------------------- */
 
@@ -109,43 +78,28 @@ static void pack_venue(msgpack_packer *packer, const lm_venue *v)
     msgpack_pack_uint64(packer, v->line);
 }
 
-typedef struct save_context {
-    lm_pool *pool;
-    const lm_key *key;
-    const char *path;
-} save_context;
-
-static int write_pool(void *opaque, FILE *file)
+static void pack_pool(const void *context, msgpack_packer *packer, const lm_sink *sink)
 {
-    save_context *c = opaque;
-    const lm_pool *pool = c->pool;
-    lm_sink sink;
-    if (lm__sink_open(&sink, file, c->key, c->path, &c->pool->base) == LM_OK) {
-        msgpack_packer packer;
-        lm__mp_packer_init(&packer, &sink);
-        lm__mp_pack_envelope(&packer, LM_MP_POOL_MAGIC, LM_MP_POOL_VERSION, 4);
+    const lm_pool *pool = context;
+    lm__mp_pack_text(packer, "taxonomy");
+    msgpack_pack_array(packer, pool->taxonomy->topic_count);
+    for (size_t t = 0; t < pool->taxonomy->topic_count; t++)
+        lm__mp_pack_text(packer, pool->taxonomy->topics[t].key);
 
-        lm__mp_pack_text(&packer, "taxonomy");
-        msgpack_pack_array(&packer, pool->taxonomy->topic_count);
-        for (size_t t = 0; t < pool->taxonomy->topic_count; t++)
-            lm__mp_pack_text(&packer, pool->taxonomy->topics[t].key);
+    lm__mp_pack_text(packer, "slots");
+    msgpack_pack_array(packer, lm_slot_count());
+    for (size_t s = 0; s < lm_slot_count(); s++)
+        lm__mp_pack_text(packer, lm_slot_label(s));
 
-        lm__mp_pack_text(&packer, "slots");
-        msgpack_pack_array(&packer, lm_slot_count());
-        for (size_t s = 0; s < lm_slot_count(); s++)
-            lm__mp_pack_text(&packer, lm_slot_label(s));
+    lm__mp_pack_text(packer, "participants");
+    msgpack_pack_array(packer, pool->count);
+    for (size_t k = 0; k < pool->count && sink->status == LM_OK; k++)
+        pack_participant(packer, &pool->people[k]);
 
-        lm__mp_pack_text(&packer, "participants");
-        msgpack_pack_array(&packer, pool->count);
-        for (size_t k = 0; k < pool->count && sink.status == LM_OK; k++)
-            pack_participant(&packer, &pool->people[k]);
-
-        lm__mp_pack_text(&packer, "venues");
-        msgpack_pack_array(&packer, pool->venue_count);
-        for (size_t k = 0; k < pool->venue_count; k++)
-            pack_venue(&packer, &pool->venues[k]);
-    }
-    return lm__sink_close(&sink);
+    lm__mp_pack_text(packer, "venues");
+    msgpack_pack_array(packer, pool->venue_count);
+    for (size_t k = 0; k < pool->venue_count; k++)
+        pack_venue(packer, &pool->venues[k]);
 }
 
 int lm_pool_save_msgpack(lm_pool *pool, const char *path, const lm_key *key)
@@ -154,8 +108,8 @@ int lm_pool_save_msgpack(lm_pool *pool, const char *path, const lm_key *key)
         return LM_E_INVALID;
     if (!path)
         return lm__fail(&pool->base, LM_E_INVALID, "no file name");
-    save_context context = {pool, key, path};
-    int status = lm__atomic_write(path, write_pool, &context, &pool->base);
+    int status = lm__mp_save(path, key, LM_MP_POOL_MAGIC, LM_MP_POOL_VERSION, 4, pack_pool, pool,
+                             &pool->base);
     if (status == LM_OK)
         lm__clear_error(&pool->base);
     return status;
@@ -468,24 +422,9 @@ static int read_body(load_state *s)
     unsigned seen = 0;
     static const char *const known[] = {"taxonomy", "slots", "participants", "venues"};
     for (size_t e = 0; e < entries && r->status == LM_OK; e++) {
-        size_t at = r->offset;
-        const char *name;
-        size_t length;
-        if (lm__mp_read_str(r, &name, &length) != LM_OK)
-            break;
-        int which = -1;
-        for (int k = 0; k < 4; k++)
-            if (length == strlen(known[k]) && memcmp(name, known[k], length) == 0)
-                which = k;
-        if (which < 0) {
-            lm__mp_skip(r); /* a later minor revision's addition */
+        int which;
+        if (lm__mp_read_entry(r, known, 4, &seen, &which) != LM_OK || which < 0)
             continue;
-        }
-        if (seen & (1u << which)) {
-            r->offset = at;
-            return lm__mp_fail(r, LM_E_PARSE, "'%s' appears twice", known[which]);
-        }
-        seen |= 1u << which;
         switch (which) {
         case 0: read_taxonomy(s); break;
         case 1: read_slots(s); break;
@@ -511,13 +450,10 @@ int lm_pool_load_msgpack_buffer(lm_pool *pool, const char *name, const void *dat
     if (!name)
         name = "<buffer>";
     lm_plain plain;
-    int status = lm__plain_open(&plain, key, name, data ? data : "", size, &pool->base);
+    int status = lm__plain_open(&plain, LM_FORMAT_POOL_MSGPACK, key, name, data ? data : "",
+                                size, &pool->base);
     if (status != LM_OK)
         return status;
-    if (lm_format_detect(plain.data, plain.size) == LM_FORMAT_RESULT_MSGPACK) {
-        lm__plain_close(&plain);
-        return lm__fail(&pool->base, LM_E_FORMAT, "'%s' is a result file, not a pool", name);
-    }
     size_t count = pool->count, venues = pool->venue_count, warnings = pool->warning_count;
     load_state s = {.pool = pool};
     size_t topics = pool->taxonomy->topic_count;

@@ -5,7 +5,6 @@
  * on its own; without one (partition results) by index. */
 #include <string.h>
 
-#include "common/atomic_internal.h"
 #include "model/model_internal.h"
 #include "io/msgpack_internal.h"
 #include "model/result_internal.h"
@@ -90,57 +89,48 @@ static int check_references(lm_result *result, const lm_pool *pool)
     return LM_OK;
 }
 
-typedef struct save_context {
-    lm_result *result;
+typedef struct body_context {
+    const lm_result *result;
     const lm_pool *pool;
-    const lm_key *key;
-    const char *path;
-} save_context;
+} body_context;
 
-static int write_result(void *opaque, FILE *file)
+static void pack_result(const void *context, msgpack_packer *packer, const lm_sink *sink)
 {
-    save_context *c = opaque;
+    const body_context *c = context;
     const lm_result *result = c->result;
-    lm_sink sink;
-    if (lm__sink_open(&sink, file, c->key, c->path, &c->result->base) == LM_OK) {
-        msgpack_packer packer;
-        lm__mp_packer_init(&packer, &sink);
-        lm__mp_pack_envelope(&packer, LM_MP_RESULT_MAGIC, LM_MP_RESULT_VERSION, 6);
-        lm__mp_pack_text(&packer, "total");
-        msgpack_pack_double(&packer, result->total);
-        lm__mp_pack_text(&packer, "optimality");
-        msgpack_pack_unsigned_int(&packer, (unsigned)result->optimality);
+    lm__mp_pack_text(packer, "total");
+    msgpack_pack_double(packer, result->total);
+    lm__mp_pack_text(packer, "optimality");
+    msgpack_pack_unsigned_int(packer, (unsigned)result->optimality);
 
-        lm__mp_pack_text(&packer, "groups");
-        msgpack_pack_array(&packer, result->group_count);
-        for (size_t g = 0; g < result->group_count && sink.status == LM_OK; g++)
-            pack_group(&packer, result, c->pool, &result->groups[g]);
+    lm__mp_pack_text(packer, "groups");
+    msgpack_pack_array(packer, result->group_count);
+    for (size_t g = 0; g < result->group_count && sink->status == LM_OK; g++)
+        pack_group(packer, result, c->pool, &result->groups[g]);
 
-        lm__mp_pack_text(&packer, "unassigned");
-        msgpack_pack_array(&packer, result->unassigned_count);
-        for (size_t k = 0; k < result->unassigned_count; k++) {
-            msgpack_pack_array(&packer, 2);
-            pack_participant_ref(&packer, c->pool, (int64_t)result->unassigned[k].participant);
-            lm__mp_pack_text(&packer, lm_reason_name(result->unassigned[k].reason));
-        }
-
-        lm__mp_pack_text(&packer, "violations");
-        msgpack_pack_array(&packer, result->violation_count);
-        for (size_t k = 0; k < result->violation_count; k++) {
-            const lm_violation_out *v = &result->violations[k];
-            msgpack_pack_array(&packer, 4);
-            lm__mp_pack_text(&packer, lm_violation_name(v->kind));
-            msgpack_pack_uint64(&packer, v->group);
-            pack_participant_ref(&packer, c->pool, v->participant);
-            lm__mp_pack_text(&packer, v->message ? v->message : "");
-        }
-
-        lm__mp_pack_text(&packer, "items");
-        msgpack_pack_array(&packer, result->item_count);
-        for (size_t k = 0; k < result->item_count; k++)
-            msgpack_pack_int64(&packer, result->item_group[k]);
+    lm__mp_pack_text(packer, "unassigned");
+    msgpack_pack_array(packer, result->unassigned_count);
+    for (size_t k = 0; k < result->unassigned_count; k++) {
+        msgpack_pack_array(packer, 2);
+        pack_participant_ref(packer, c->pool, (int64_t)result->unassigned[k].participant);
+        lm__mp_pack_text(packer, lm_reason_name(result->unassigned[k].reason));
     }
-    return lm__sink_close(&sink);
+
+    lm__mp_pack_text(packer, "violations");
+    msgpack_pack_array(packer, result->violation_count);
+    for (size_t k = 0; k < result->violation_count; k++) {
+        const lm_violation_out *v = &result->violations[k];
+        msgpack_pack_array(packer, 4);
+        lm__mp_pack_text(packer, lm_violation_name(v->kind));
+        msgpack_pack_uint64(packer, v->group);
+        pack_participant_ref(packer, c->pool, v->participant);
+        lm__mp_pack_text(packer, v->message ? v->message : "");
+    }
+
+    lm__mp_pack_text(packer, "items");
+    msgpack_pack_array(packer, result->item_count);
+    for (size_t k = 0; k < result->item_count; k++)
+        msgpack_pack_int64(packer, result->item_group[k]);
 }
 
 int lm_result_save_msgpack(lm_result *result, const lm_pool *pool, const char *path,
@@ -153,8 +143,9 @@ int lm_result_save_msgpack(lm_result *result, const lm_pool *pool, const char *p
     int status = check_references(result, pool);
     if (status != LM_OK)
         return status;
-    save_context context = {result, pool, key, path};
-    status = lm__atomic_write(path, write_result, &context, &result->base);
+    body_context context = {result, pool};
+    status = lm__mp_save(path, key, LM_MP_RESULT_MAGIC, LM_MP_RESULT_VERSION, 6, pack_result,
+                         &context, &result->base);
     if (status == LM_OK)
         lm__clear_error(&result->base);
     return status;
@@ -295,7 +286,7 @@ static int read_group(load_state *s)
     if (!members)
         return lm__mp_fail(r, LM_E_NOMEM, "out of memory");
     for (size_t k = 0; k < size && r->status == LM_OK; k++) {
-        int64_t index;
+        int64_t index = -1;
         if (read_ref(s, false, &index) == LM_OK)
             members[k] = (size_t)index;
     }
@@ -435,29 +426,14 @@ static int read_body(load_state *s)
                                         "unassigned", "violations", "items"};
     unsigned seen = 0;
     for (size_t e = 0; e < entries && r->status == LM_OK; e++) {
-        size_t at = r->offset;
-        const char *name;
-        size_t length;
-        if (lm__mp_read_str(r, &name, &length) != LM_OK)
-            break;
-        int which = -1;
-        for (int k = 0; k < 6; k++)
-            if (length == strlen(known[k]) && memcmp(name, known[k], length) == 0)
-                which = k;
-        if (which < 0) {
-            lm__mp_skip(r);
+        int which;
+        if (lm__mp_read_entry(r, known, 6, &seen, &which) != LM_OK || which < 0)
             continue;
-        }
-        if (seen & (1u << which)) {
-            r->offset = at;
-            return lm__mp_fail(r, LM_E_PARSE, "'%s' appears twice", known[which]);
-        }
-        seen |= 1u << which;
+        size_t at = r->offset;
         uint64_t optimality;
         switch (which) {
         case 0: lm__mp_read_double(r, &s->result->total); break;
         case 1:
-            at = r->offset;
             if (lm__mp_read_uint(r, &optimality) == LM_OK) {
                 if (optimality > LM_OPTIMAL_ON_CANDIDATES) {
                     r->offset = at;
@@ -493,13 +469,10 @@ int lm_result_load_msgpack_buffer(lm_result *result, const lm_pool *pool, const 
     if (!name)
         name = "<buffer>";
     lm_plain plain;
-    int status = lm__plain_open(&plain, key, name, data ? data : "", size, &result->base);
+    int status = lm__plain_open(&plain, LM_FORMAT_RESULT_MSGPACK, key, name, data ? data : "",
+                                size, &result->base);
     if (status != LM_OK)
         return status;
-    if (lm_format_detect(plain.data, plain.size) == LM_FORMAT_POOL_MSGPACK) {
-        lm__plain_close(&plain);
-        return lm__fail(&result->base, LM_E_FORMAT, "'%s' is a pool file, not a result", name);
-    }
     load_state s = {.pool = pool};
     status = lm_result_new(&s.result);
     if (status != LM_OK) {
@@ -522,21 +495,4 @@ int lm_result_load_msgpack_buffer(lm_result *result, const lm_pool *pool, const 
     lm_result_free(s.result);
     lm__clear_error(&result->base);
     return LM_OK;
-}
-
-int lm_result_load_file(lm_result *result, const lm_pool *pool, const char *path,
-                        const lm_key *key)
-{
-    if (!result)
-        return LM_E_INVALID;
-    if (!path)
-        return lm__fail(&result->base, LM_E_INVALID, "no file name");
-    unsigned char *data;
-    size_t size, capacity;
-    int status = lm__read_private_file(path, &data, &size, &capacity, &result->base);
-    if (status != LM_OK)
-        return status;
-    status = lm_result_load_msgpack_buffer(result, pool, path, data, size, key);
-    lm__free_secret(data, capacity);
-    return status;
 }

@@ -1,5 +1,6 @@
 /* The msgpack pool and result formats (docs/formats.md): a bounded reader
- * for the subset of msgpack they use, and helpers shared by the writers.
+ * for the subset of msgpack they use (msgpack_read.c), packing helpers
+ * (msgpack_write.c) and the envelope both formats share (io_envelope.c).
  *
  * msgpack-c packs (through an lm_sink, so encryption and atomic saves stay
  * in one place), but its C unpacker is never used on file data: it trusts
@@ -23,7 +24,8 @@
 #define LM_MP_POOL_VERSION 1
 #define LM_MP_RESULT_VERSION 1
 #define LM_MP_MAX_DEPTH 16
-/* Files are read whole into memory; beyond this they are refused. */
+/* Files are read whole into memory (io_load.c); beyond this they are
+ * refused. */
 #define LM_MP_MAX_BYTES ((size_t)1 << 31)
 
 typedef enum lm_mp_type {
@@ -38,6 +40,8 @@ typedef enum lm_mp_type {
     LM_MP_MAP,
     LM_MP_EXT
 } lm_mp_type;
+
+/* ---- reading (msgpack_read.c) ------------------------------------------------- */
 
 /* A cursor over a buffer. The first failure sticks: status and error keep
  * it and every later read returns it. */
@@ -79,24 +83,26 @@ int lm__mp_skip(lm_mp_reader *reader);
  * the NUL) in buffer (max + 1 bytes); rejects embedded NULs. */
 int lm__mp_read_text(lm_mp_reader *reader, char *buffer, size_t max, const char *what);
 
-/* Reads the envelope [magic, version, body-map] and returns the number of
- * entries of the body map. */
-int lm__mp_read_envelope(lm_mp_reader *reader, const char *magic, uint64_t version,
-                         size_t *entries);
+/* ---- packing (msgpack_write.c) ------------------------------------------------- */
 
-/* Writing: a packer over a sink. */
 void lm__mp_packer_init(msgpack_packer *packer, lm_sink *sink);
 void lm__mp_pack_text(msgpack_packer *packer, const char *text);
-void lm__mp_pack_envelope(msgpack_packer *packer, const char *magic, uint64_t version,
-                          size_t entries);
 
-/* Reads a whole file into memory (at most LM_MP_MAX_BYTES), for the
- * loaders; the buffer is freed with lm__free_secret(data, *capacity). */
-int lm__read_private_file(const char *path, unsigned char **data, size_t *size,
-                          size_t *capacity, lm_object *err);
+/* ---- the envelope of pool and result files (io_envelope.c) ---------------------- */
 
-/* A decoded, decrypted view of a pool or result file image: plain points
- * either into the caller's data or into a decrypted copy. */
+/* Packs the `entries` name/value pairs of an envelope's body map. Writing
+ * stops being useful once sink->status is not LM_OK, so long lists may stop
+ * early. */
+typedef void (*lm_mp_body_fn)(const void *context, msgpack_packer *packer, const lm_sink *sink);
+
+/* Saves path atomically (lm__atomic_write) as [magic, version, {body}],
+ * encrypted as a whole when key is given. Failures set a message on object
+ * and return its status. */
+int lm__mp_save(const char *path, const lm_key *key, const char *magic, uint64_t version,
+                size_t entries, lm_mp_body_fn body, const void *body_context, lm_object *object);
+
+/* A decrypted view of a pool or result file image: plain points either
+ * into the caller's data or into a decrypted copy. */
 typedef struct lm_plain {
     const unsigned char *data;
     size_t size;
@@ -104,9 +110,23 @@ typedef struct lm_plain {
     size_t owned_capacity;
 } lm_plain;
 
-/* Decrypts data when it is encrypted (key needed), else passes it through. */
-int lm__plain_open(lm_plain *plain, const lm_key *key, const char *name, const void *data,
-                   size_t size, lm_object *err);
+/* Decrypts data when it is encrypted (key needed), else passes it through,
+ * and refuses the other kind of file than `expected` (LM_E_FORMAT, "'name'
+ * is a result file, not a pool"). Failures leave nothing to close. */
+int lm__plain_open(lm_plain *plain, lm_format expected, const lm_key *key, const char *name,
+                   const void *data, size_t size, lm_object *err);
 void lm__plain_close(lm_plain *plain);
+
+/* Reads the envelope [magic, version, body-map] and returns the number of
+ * entries of the body map. */
+int lm__mp_read_envelope(lm_mp_reader *reader, const char *magic, uint64_t version,
+                         size_t *entries);
+/* Reads the name of the next entry of the body map: *which is its index in
+ * known[0..count) (count <= 32), or -1 for a name this version does not
+ * know, whose value is then skipped (a later minor revision may add
+ * entries). seen keeps a bit per known name: a name seen before is
+ * LM_E_PARSE. */
+int lm__mp_read_entry(lm_mp_reader *reader, const char *const *known, int count,
+                      unsigned *seen, int *which);
 
 #endif

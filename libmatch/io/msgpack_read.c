@@ -332,38 +332,3 @@ int lm__mp_read_text(lm_mp_reader *reader, char *buffer, size_t max, const char 
     buffer[length] = '\0';
     return LM_OK;
 }
-
-int lm__mp_read_envelope(lm_mp_reader *reader, const char *magic, uint64_t version,
-                         size_t *entries)
-{
-    size_t count = 0;
-    const char *text = NULL;
-    size_t length = 0;
-    if (lm__mp_read_array(reader, &count) != LM_OK || count != 3 ||
-        lm__mp_read_str(reader, &text, &length) != LM_OK || length != strlen(magic) ||
-        memcmp(text, magic, length) != 0) {
-        reader->status = LM_OK;
-        reader->offset = 0;
-        /* The first bytes of a real file, cut short. */
-        size_t magic_length = strlen(magic);
-        if (reader->size >= 2 && reader->size < 2 + magic_length + 1 &&
-            reader->data[0] == 0x93 && reader->data[1] == (0xa0 | magic_length) &&
-            memcmp(reader->data + 2, magic, reader->size - 2) == 0)
-            return lm__mp_fail(reader, LM_E_PARSE, "truncated: the file ends inside its "
-                                                   "%zu-byte header",
-                               2 + magic_length + 1);
-        return lm__mp_fail(reader, LM_E_FORMAT, "not a libmatch %s file (no '%s' header)",
-                           strcmp(magic, LM_MP_POOL_MAGIC) == 0 ? "pool" : "result", magic);
-    }
-    size_t at = reader->offset;
-    uint64_t found = 0;
-    if (lm__mp_read_uint(reader, &found) != LM_OK)
-        return reader->status;
-    if (found != version) {
-        reader->offset = at;
-        return lm__mp_fail(reader, LM_E_FORMAT,
-                           "unsupported %s format version %llu (this library reads %llu)", magic,
-                           (unsigned long long)found, (unsigned long long)version);
-    }
-    return lm__mp_read_map(reader, entries);
-}

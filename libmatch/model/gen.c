@@ -435,16 +435,25 @@ static void pick_interests(lm_rng *rng, const tables *t, tag_list *interests)
     }
 }
 
+/* Adds `topic` with a level drawn before it: C leaves the order of a
+ * call's arguments open, and the pool must not depend on the compiler, so
+ * every draw is a statement of its own (the level first, as pinned). */
+#define ADD_DRAWN(list, level_expression, topic_expression)                                    \
+    do {                                                                                       \
+        double drawn_level = (level_expression);                                               \
+        tags_add((list), (topic_expression), drawn_level);                                     \
+    } while (0)
+
 static void pick_offers_wants(lm_rng *rng, const tables *t, lm_role role,
                               const origin_topics *home, const tag_list *interests,
                               tag_list *offers, tag_list *wants)
 {
     if (interests->length && chance(rng, 55))
-        tags_add(offers, interests->topic[lm__rng_below(rng, interests->length)], level(rng, 6));
+        ADD_DRAWN(offers, level(rng, 6), interests->topic[lm__rng_below(rng, interests->length)]);
     if (chance(rng, 15))
-        tags_add(offers, pick_leaf(rng, t), level(rng, 7));
+        ADD_DRAWN(offers, level(rng, 7), pick_leaf(rng, t));
     if (interests->length && chance(rng, 30))
-        tags_add(wants, interests->topic[lm__rng_below(rng, interests->length)], level(rng, 5));
+        ADD_DRAWN(wants, level(rng, 5), interests->topic[lm__rng_below(rng, interests->length)]);
     if (role == LM_NEWCOMER) {
         if (chance(rng, 60))
             tags_add(offers, home->topic, 1.0);
@@ -453,7 +462,7 @@ static void pick_offers_wants(lm_rng *rng, const tables *t, lm_role role,
         if (chance(rng, 85))
             tags_add(wants, t->dutch, level(rng, 8));
         if (t->want_count && chance(rng, 35))
-            tags_add(wants, t->wants[lm__rng_below(rng, t->want_count)], level(rng, 6));
+            ADD_DRAWN(wants, level(rng, 6), t->wants[lm__rng_below(rng, t->want_count)]);
         return;
     }
     if (chance(rng, 45))
@@ -463,10 +472,10 @@ static void pick_offers_wants(lm_rng *rng, const tables *t, lm_role role,
         for (size_t k = 0; k < ORIGIN_COUNT; k++)
             weights[k] = origins[k].weight;
         const origin_topics *other = &t->origins[pick_weighted(rng, weights, ORIGIN_COUNT)];
-        tags_add(wants, chance(rng, 55) ? other->topic : other->cuisine, level(rng, 5));
+        ADD_DRAWN(wants, level(rng, 5), chance(rng, 55) ? other->topic : other->cuisine);
     }
     if (chance(rng, 25))
-        tags_add(wants, pick_leaf(rng, t), level(rng, 5));
+        ADD_DRAWN(wants, level(rng, 5), pick_leaf(rng, t));
 }
 
 static uint64_t pick_languages(lm_rng *rng, const tables *t, lm_role role,

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "common/common_internal.h"
+#include "common/text_internal.h"
 
 #define LM_ID_MAX 64          /* bytes in a participant or venue id */
 #define LM_MAX_TOPICS 65535   /* topic indices fit in uint16_t */
@@ -42,36 +43,14 @@ struct lm_taxonomy {
 int lm__taxonomy_fill_default(lm_taxonomy *taxonomy);
 /* Deep copy into a fresh object. */
 int lm__taxonomy_clone(const lm_taxonomy *source, lm_taxonomy **out);
-/* Rebuilds the sorted name index after topics changed. */
 /* Frees topics[0 .. count) with their strings, and the array. */
 void lm__topics_free(lm_topic *topics, size_t count);
 /* Frees names[0 .. count) with their folded strings, and the array. */
 void lm__topic_names_free(lm_topic_name *names, size_t count);
+/* Rebuilds the sorted name index after topics changed. */
 int lm__taxonomy_index(lm_taxonomy *taxonomy);
 /* Finds a topic by an already case-folded name; -1 when unknown. */
 long lm__taxonomy_lookup_folded(const lm_taxonomy *taxonomy, const char *folded);
-
-/* ---- text ---------------------------------------------------------------- */
-
-/* Case-folds UTF-8 text (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic)
- * and trims surrounding white space into a new string. NULL with *status
- * LM_E_PARSE for invalid UTF-8, LM_E_NOMEM when allocation fails. */
-char *lm__fold(const char *text, size_t length, int *status);
-/* true when text[0..length) is valid UTF-8. */
-bool lm__utf8_valid(const char *text, size_t length);
-/* ASCII white space, and text[0..length) without it on both ends. */
-bool lm__is_space(char c);
-void lm__trim(const char **text, size_t *length);
-/* At most `limit` bytes of text without splitting a UTF-8 sequence (for
- * "%.*s" in messages, which must stay valid UTF-8). */
-int lm__clip_utf8(const char *text, size_t length, size_t limit);
-/* Parses a ';'-separated list ("nl;ar", "mon-ev;sat-am") into a bit mask:
- * each trimmed, non-empty piece is looked up by find (an index < 64, or -1).
- * "" is mask 0. Invalid UTF-8 is LM_E_PARSE ("<plural> are not valid
- * UTF-8"), an unknown piece LM_E_NOTFOUND ("unknown <singular> 'xx'"). */
-typedef long (*lm_find_fn)(const char *name, size_t length);
-int lm__parse_mask(const char *list, const char *plural, const char *singular, lm_find_fn find,
-                   uint64_t *mask, char *error);
 
 /* ---- participants -------------------------------------------------------- */
 
@@ -180,8 +159,9 @@ int lm__participant_set_dense(lm_participant *p, int v, const double *dense,
 int lm__languages_parse(const char *codes, uint64_t *mask, char *error);
 int lm__slots_parse(const char *labels, uint64_t *mask, char *error);
 
-/* Checks a participant or venue id: 1..64 bytes of valid UTF-8, no control
- * characters. Returns a static reason or NULL when fine. */
+/* Checks a participant or venue id (pool.c): 1..64 bytes of valid UTF-8, no
+ * control characters, no surrounding spaces. Returns a static reason or NULL
+ * when fine. */
 const char *lm__id_problem(const char *id, size_t length);
 
 /* Adds a participant with the default fields; its index in *index. */

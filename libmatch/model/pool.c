@@ -95,6 +95,27 @@ long lm__pool_venue_lookup(const lm_pool *pool, const char *id)
     return index_lookup(pool, &pool->venue_ids, venue_id_at, id);
 }
 
+const char *lm__id_problem(const char *id, size_t length)
+{
+    if (!id || length == 0)
+        return "is empty";
+    if (length > LM_ID_MAX)
+        return "is longer than 64 bytes";
+    size_t at = 0;
+    while (at < length) {
+        uint32_t code_point;
+        size_t size = lm__utf8_decode(id + at, length - at, &code_point);
+        if (!size)
+            return "is not valid UTF-8";
+        if (code_point < 0x20 || (code_point >= 0x7f && code_point <= 0x9f))
+            return "contains a control character";
+        at += size;
+    }
+    if (id[0] == ' ' || id[length - 1] == ' ')
+        return "has leading or trailing spaces";
+    return NULL;
+}
+
 /* ---- lifetime -------------------------------------------------------------- */
 
 int lm_pool_new(const lm_taxonomy *taxonomy, lm_pool **out)

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "io/csv_internal.h"
 #include "model/model_internal.h"
 
 /* A tag that named a topic, kept until every tag is read so that the parent
@@ -14,12 +13,10 @@ typedef struct tagged {
     double level;
 } tagged;
 
-
-/* Parses a plain decimal ("1", "0.25", ".5", "1.") without strtod, whose
- * decimal point depends on the caller's locale. false for anything else. */
-/* A level is a plain decimal ("1", "0.5", ".75"); the number itself is read
- * by the correctly rounded, locale-free parser the CSV reader uses, so that a
- * level written back by lm_pool_save_csv() reads as the same double. */
+/* A level is a plain decimal ("1", "0.5", ".75", "1."); false for anything
+ * else. The number is read by lm__parse_double(), correctly rounded and
+ * locale-free like every number the library reads, so that a level written
+ * back by lm_pool_save_csv() reads as the same double. */
 static bool parse_level(const char *text, size_t length, double *level)
 {
     char buffer[72];

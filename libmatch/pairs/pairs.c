@@ -314,7 +314,7 @@ static int fill_result(run *r, const reasons *why)
         if (!matched[p])
             status = lm__result_add_unassigned(result, p, reason_for(why, p));
     if (status == LM_OK)
-        result->total = total - r->params->weights.unassigned * (double)result->unassigned_count;
+        result->total = lm__weighted_total(&r->params->weights, total, result->unassigned_count);
 done:
     lm__free(pairs);
     lm__free(matched);
@@ -427,7 +427,7 @@ int lm_pairs_match(const lm_pool *pool, const lm_params *params, lm_result *resu
                 : pair_params.threads > LM_MAX_WORKERS ? LM_MAX_WORKERS
                                                              : (size_t)pair_params.threads;
     r.progress.phase_share = 0.5;
-    r.progress.base_total = -pair_params.weights.unassigned * (double)pool->count;
+    r.progress.base_total = lm__weighted_total(&pair_params.weights, 0.0, pool->count);
     clock_gettime(CLOCK_MONOTONIC, &r.progress.start);
     status = match_pairs(&r);
     run_free(&r);

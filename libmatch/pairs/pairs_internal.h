@@ -18,7 +18,8 @@
  * The DESIGN.md objective for a group of one newcomer and one resident:
  * theme = max_t (x_a[t] + x_b[t]), shared = 2 <unit(x_a), unit(x_b)>,
  * exchange = 2 min(<unit(o_a), unit(w_b)>, <unit(o_b), unit(w_a)>),
- * cohost = both willing hosts, balance = 0. The same value as
+ * cohost = both willing hosts, balance = 0, weighted by
+ * lm__weighted_score() like every score. The same value as
  * lm__group_score() on the two members (up to rounding in the last bits; a
  * test holds them together), but without allocation and in
  * O(entries of b) once a is loaded. Vector values must be >= 0. */

@@ -42,9 +42,9 @@ static probe probe_of(const lm_pair_rules *r, const lm_participant *p)
 /* Reach without sines in almost every case: as t - t^3/6 <= sin t <= t for
  * 0 <= t <= 1, a lies in [low, high], computed with a few multiplications.
  * Only a venue within a relative 1e-6 of the limit (millimetres) is
- * measured with lm_distance_km() and the comparison of all_within() in
- * constraints.c; the margin is far above every rounding error, so the
- * answer is always that of the reference. */
+ * measured with lm__too_far(), the rule of constraints.c; the margin is far
+ * above every rounding error, so the answer is always that of the
+ * reference. */
 static bool reaches(const probe *q, const lm_venue *v, double cos_v)
 {
     const lm_participant *p = q->person;
@@ -62,7 +62,7 @@ static bool reaches(const probe *q, const lm_venue *v, double cos_v)
         if (low > q->limit * (1.0 + 1e-6))
             return false;
     }
-    return !(lm_distance_km(p->lat, p->lon, v->lat, v->lon) > q->max_km);
+    return !lm__too_far(p, q->max_km, v->lat, v->lon, NULL);
 }
 
 int lm__pair_rules_init(lm_pair_rules *r, const lm_pool *pool, const lm_params *params)

@@ -2,18 +2,10 @@
  * member scatters its vectors over dense per-topic arrays, so scoring a
  * partner walks only the partner's non-zero entries, read from one compact
  * array in pool order (scoring is bound by memory access, not arithmetic). */
-#include <math.h>
 #include <string.h>
 
 #include "pairs/pairs_internal.h"
-
-static double inverse_norm(const lm_entry *e, size_t length)
-{
-    double sum = 0.0;
-    for (size_t k = 0; k < length; k++)
-        sum += e[k].value * e[k].value;
-    return sum > 0.0 ? 1.0 / sqrt(sum) : 0.0;
-}
+#include "engine/objective_internal.h"
 
 int lm__pair_profiles_build(const lm_pool *pool, lm_pair_profiles *out)
 {
@@ -39,7 +31,7 @@ int lm__pair_profiles_build(const lm_pool *pool, lm_pair_profiles *out)
         for (int v = 0; v < 3; v++) {
             size_t length;
             const lm_entry *e = lm__vec(person, v, &length);
-            double inverse = inverse_norm(e, length);
+            double norm = lm__norm(e, length), inverse = norm > 0.0 ? 1.0 / norm : 0.0;
             profile->length[v] = (uint16_t)length;
             if (v == LM_INTERESTS)
                 profile->inverse_x = inverse;
@@ -133,6 +125,6 @@ double lm__pair_scorer_score(const lm_pair_scorer *s, size_t b)
         a_teaches += s->unit_o[value->topic] * value->value;
     double exchange = 2.0 * (a_teaches < b_teaches ? a_teaches : b_teaches);
     bool cohost = s->profiles->people[s->loaded].host && p->host;
-    return s->weights.theme * theme + s->weights.shared * 2.0 * cosine +
-           s->weights.exchange * exchange + (cohost ? s->weights.cohost : 0.0);
+    return lm__weighted_score(&s->weights, theme, 2.0 * cosine, exchange, cohost ? 1.0 : 0.0,
+                              0.0);
 }

@@ -21,14 +21,6 @@
 /* Domain separation: one master key, one subkey per purpose. */
 static const char encryption_context[8] = {'l', 'm', 'e', 'n', 'c', 'r', 'y', 'p'};
 
-void lm__free_secret(void *buffer, size_t size)
-{
-    if (!buffer)
-        return;
-    sodium_memzero(buffer, size);
-    lm__free(buffer);
-}
-
 void lm__key_derive(const unsigned char master[LM_KEY_BYTES], const char context[8],
                     unsigned char out[LM_KEY_BYTES])
 {

@@ -1,5 +1,6 @@
-/* Keys, encryption at rest and secret buffers (crypto.c, pseudonym.c). The
- * encrypted file layout is documented in docs/formats.md, "Encrypted files". */
+/* Keys and encryption at rest (crypto.c, pseudonym.c); secret buffers are
+ * freed with lm__free_secret(). The encrypted file layout is documented in
+ * docs/formats.md, "Encrypted files". */
 #ifndef LM_CRYPTO_INTERNAL_H
 #define LM_CRYPTO_INTERNAL_H
 
@@ -33,9 +34,6 @@ struct lm_key {
     bool has_pseudonym_key;             /* derived lazily for passphrases */
     unsigned char pseudonym_key[LM_KEY_BYTES];
 };
-
-/* Frees a buffer that held secrets or plaintext, wiping it first. */
-void lm__free_secret(void *buffer, size_t size);
 
 /* The subkey of a master key for one purpose (8-character context). */
 void lm__key_derive(const unsigned char master[LM_KEY_BYTES], const char context[8],

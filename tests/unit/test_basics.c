@@ -1,9 +1,15 @@
 /* Basics: versions, status texts, error messages on handles, params. */
 #include <check.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "libmatch/libmatch.h"
+#include "common/common_internal.h" /* lm__alloc_fail_at: counts allocations */
 
 START_TEST(version_matches_header)
 {
@@ -44,12 +50,83 @@ START_TEST(params_reject_impossible_groups)
 }
 END_TEST
 
+/* Every destructor of the public header, called with NULL. */
+static void taxonomy_free_null(void) { lm_taxonomy_free(NULL); }
+static void pool_free_null(void) { lm_pool_free(NULL); }
+static void params_free_null(void) { lm_params_free(NULL); }
+static void grouping_free_null(void) { lm_grouping_free(NULL); }
+static void result_free_null(void) { lm_result_free(NULL); }
+static void key_free_null(void) { lm_key_free(NULL); }
+
+static const struct destructor {
+    const char *name;
+    void (*free_null)(void);
+} destructors[] = {
+    {"lm_taxonomy_free", taxonomy_free_null}, {"lm_pool_free", pool_free_null},
+    {"lm_params_free", params_free_null},     {"lm_grouping_free", grouping_free_null},
+    {"lm_result_free", result_free_null},     {"lm_key_free", key_free_null},
+};
+enum { destructor_count = sizeof destructors / sizeof destructors[0] };
+
+/* lm_X_free(NULL) is a no-op (the header's promise): it returns normally,
+ * allocates nothing and leaves errno alone. Each call runs in a child process
+ * first, so a destructor that dereferences NULL fails this test by name
+ * instead of taking the whole runner down. */
 START_TEST(free_null_is_noop)
 {
-    lm_pool_free(NULL);
-    lm_taxonomy_free(NULL);
-    lm_result_free(NULL);
-    lm_grouping_free(NULL);
+    for (size_t k = 0; k < destructor_count; k++) {
+        const struct destructor *d = &destructors[k];
+        fflush(NULL);
+        pid_t child = fork();
+        ck_assert_int_ge(child, 0);
+        if (child == 0) {
+            d->free_null();
+            _exit(0);
+        }
+        int status = 0;
+        ck_assert_int_eq(waitpid(child, &status, 0), child);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                      "%s(NULL) did not return normally (%s %d)", d->name,
+                      WIFSIGNALED(status) ? "signal" : "exit status",
+                      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+
+        lm__alloc_fail_at(0); /* restart the allocation count */
+        errno = EDOM;
+        d->free_null();
+        ck_assert_msg(errno == EDOM, "%s(NULL) changed errno to %d", d->name, errno);
+        long allocations = lm__alloc_fail_at(0);
+        ck_assert_msg(allocations == 0, "%s(NULL) allocated %ld times", d->name, allocations);
+    }
+}
+END_TEST
+
+/* The list above is complete: every `LM_API void lm_X_free(` in the public
+ * header (LM_TEST_PUBLIC_HEADER, set by tests/meson.build) is in it. */
+START_TEST(every_destructor_is_covered)
+{
+    FILE *header = fopen(LM_TEST_PUBLIC_HEADER, "r");
+    ck_assert_msg(header != NULL, "cannot read %s", LM_TEST_PUBLIC_HEADER);
+    char line[1024];
+    int found = 0;
+    while (fgets(line, sizeof line, header)) {
+        const char *prefix = "LM_API void ";
+        if (strncmp(line, prefix, strlen(prefix)) != 0)
+            continue;
+        const char *name = line + strlen(prefix);
+        size_t length = 0;
+        while (isalnum((unsigned char)name[length]) || name[length] == '_')
+            length++;
+        if (length < 5 || strncmp(name + length - 5, "_free", 5) != 0 || name[length] != '(')
+            continue;
+        found++;
+        bool listed = false;
+        for (size_t k = 0; k < destructor_count; k++)
+            listed |= strlen(destructors[k].name) == length &&
+                      strncmp(destructors[k].name, name, length) == 0;
+        ck_assert_msg(listed, "%.*s is not in free_null_is_noop's list", (int)length, name);
+    }
+    fclose(header);
+    ck_assert_int_eq(found, destructor_count);
 }
 END_TEST
 
@@ -61,6 +138,7 @@ int main(void)
     tcase_add_test(tc, strerror_is_never_null);
     tcase_add_test(tc, params_reject_impossible_groups);
     tcase_add_test(tc, free_null_is_noop);
+    tcase_add_test(tc, every_destructor_is_covered);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

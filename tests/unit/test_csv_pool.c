@@ -1,4 +1,4 @@
-/* CSV participants and venues: every "Done when" bad input of issue 2 with
+/* CSV participants and venues: every malformed input the reader rejects, with
  * its exact message, values and warnings, and save/load round trips. */
 #include <check.h>
 #include <math.h>

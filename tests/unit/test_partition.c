@@ -1,6 +1,10 @@
 /* Matrix partitioning: the exact optima of the small MDGPLIB instances,
  * bounds, determinism, and the exact error for each kind of bad input. The
- * objective is recomputed here from the instance file. */
+ * objective is recomputed here from the instance file.
+ *
+ *   test_partition             every test that needs no data (TAP)
+ *   test_partition --mdgplib   the exact optima, read from $LIBMATCH_MDGPLIB;
+ *                              exits 77 (skipped) when the data is not there */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +14,9 @@
 
 #include "libmatch/libmatch.h"
 #include "partition/mdgp_internal.h"
-#include "mdgplib_dir.h" /* MDGPLIB_DIR, set by tests/meson.build */
+
+/* The MDGPLIB data folder, from LIBMATCH_MDGPLIB (set by -Dmdgplib or the caller). */
+static const char *mdgplib_dir;
 
 typedef struct instance {
     size_t n, m;
@@ -24,7 +30,7 @@ static bool load(const char *name, instance *in)
     char path[512], type[8];
     char set[16];
     snprintf(set, sizeof set, "%.*s", (int)strcspn(name, "_"), name);
-    snprintf(path, sizeof path, "%s/%s/%s.txt", MDGPLIB_DIR, set, name);
+    snprintf(path, sizeof path, "%s/%s/%s.txt", mdgplib_dir, set, name);
     FILE *f = fopen(path, "r");
     if (!f)
         return false;
@@ -69,25 +75,29 @@ static void check_bounds(const instance *in, const lm_result *r)
     }
 }
 
-static bool data_present(void)
+/* Why the data cannot be read, or NULL when it can. */
+static const char *data_missing(void)
 {
+    static char reason[600];
+    mdgplib_dir = getenv("LIBMATCH_MDGPLIB");
+    if (!mdgplib_dir || !*mdgplib_dir)
+        return "LIBMATCH_MDGPLIB is not set (meson setup -Dmdgplib=PATH, or the environment)";
     char path[512];
-    snprintf(path, sizeof path, "%s/exact_optima_n010_n012_computed_here.csv", MDGPLIB_DIR);
+    snprintf(path, sizeof path, "%s/exact_optima_n010_n012_computed_here.csv", mdgplib_dir);
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "# skipped: MDGPLIB data not found at %s\n", MDGPLIB_DIR);
-        return false;
+        snprintf(reason, sizeof reason, "no MDGPLIB data at %s (%s is missing)", mdgplib_dir,
+                 path);
+        return reason;
     }
     fclose(f);
-    return true;
+    return NULL;
 }
 
 START_TEST(reaches_exact_optima_of_small_instances)
 {
-    if (!data_present())
-        return;
     char path[512], line[256];
-    snprintf(path, sizeof path, "%s/exact_optima_n010_n012_computed_here.csv", MDGPLIB_DIR);
+    snprintf(path, sizeof path, "%s/exact_optima_n010_n012_computed_here.csv", mdgplib_dir);
     FILE *csv = fopen(path, "r");
     ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(fgets(line, sizeof line, csv)); /* header */
@@ -365,12 +375,37 @@ START_TEST(population_narrows_to_the_best)
 }
 END_TEST
 
-int main(void)
+static int run(Suite *suite)
 {
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--mdgplib") == 0) {
+        const char *missing = data_missing();
+        if (missing) {
+            printf("SKIP: %s\n", missing);
+            return 77; /* meson: SKIP */
+        }
+        Suite *suite = suite_create("partition-mdgplib");
+        TCase *tc = tcase_create("mdgplib");
+        tcase_set_timeout(tc, 120);
+        tcase_add_test(tc, reaches_exact_optima_of_small_instances);
+        suite_add_tcase(suite, tc);
+        return run(suite);
+    }
+    if (argc != 1) {
+        fprintf(stderr, "usage: %s [--mdgplib]\n", argv[0]);
+        return 2;
+    }
     Suite *suite = suite_create("partition");
     TCase *tc = tcase_create("partition");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, reaches_exact_optima_of_small_instances);
     tcase_add_test(tc, same_seed_and_threads_same_result);
     tcase_add_test(tc, diagonal_is_ignored);
     tcase_add_test(tc, bad_inputs_give_exact_errors);
@@ -378,9 +413,5 @@ int main(void)
     tcase_add_test(tc, allocation_failures_are_reported);
     tcase_add_test(tc, population_narrows_to_the_best);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_ENV);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run(suite);
 }

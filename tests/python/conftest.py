@@ -1,6 +1,7 @@
-"""Shared fixtures. meson runs these tests with LIBMATCH_LIBRARY (the built
-shared library), PYTHONPATH (the package in the build tree), LMATCH (the
-lmatch program) and the generator's inputs in the environment."""
+"""Shared fixtures of the Python tests (tests/python/meson.build). meson runs
+the binding tests with LIBMATCH_LIBRARY (the built shared library), PYTHONPATH
+(the package in the build tree), LMATCH (the lmatch program) and the
+generator's inputs in the environment; the other tests need only LMATCH."""
 import os
 import subprocess
 

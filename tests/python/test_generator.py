@@ -18,7 +18,7 @@ import libmatch
 from libmatch import api
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GENERATOR = os.path.join(os.path.dirname(HERE), "gen_ctypes.py")
+GENERATOR = os.path.join(HERE, "..", "..", "bindings", "python", "gen_ctypes.py")
 
 
 def generator_inputs():
