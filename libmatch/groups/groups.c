@@ -88,7 +88,7 @@ static void swap_apply(void *context, uint32_t a, uint32_t group_a, uint32_t b,
 
 /* Candidate groups: compatible ones (language, slot, reach), scanned from a
  * per-item offset so different items look at different groups first. */
-#define CANDIDATES_MAX 6
+#define CANDIDATES_MAX 8
 
 typedef struct candidate_list {
     const lm_gstate *state;
@@ -100,7 +100,10 @@ typedef struct candidate_list {
 static bool take_candidate(void *context, uint32_t g)
 {
     candidate_list *c = context;
-    if (g != c->own && lm__gstate_compatible(c->state, c->item, g))
+    bool seen = false;
+    for (size_t q = 0; q < c->found && !seen; q++)
+        seen = c->groups[q] == g;
+    if (!seen && g != c->own && lm__gstate_compatible(c->state, c->item, g))
         c->groups[c->found++] = g;
     return c->found < c->limit;
 }
@@ -113,9 +116,24 @@ static size_t candidates(void *context, uint32_t item, uint32_t *groups, size_t 
     if (count == 0)
         return 0;
     uint32_t own = s->group_of[item];
+    /* the groups of the person's kin first: where people who belong
+     * together are */
+    if (s->kin) {
+        const uint32_t *kin = s->kin + (size_t)item * LM_KIN;
+        for (uint32_t k = 0; k < LM_KIN && kin[k] != LM_NONE_ITEM && found < limit; k++) {
+            uint32_t g = s->group_of[kin[k]];
+            if (g == LM_NO_GROUP || g == own || !lm__gstate_compatible(s, item, g))
+                continue;
+            bool seen = false;
+            for (size_t q = 0; q < found && !seen; q++)
+                seen = groups[q] == g;
+            if (!seen)
+                groups[found++] = g;
+        }
+    }
     if (s->use_venues && s->venue_count) {
         /* through the places the person can use: every group there fits */
-        candidate_list list = {s, item, own, groups, 0, limit};
+        candidate_list list = {s, item, own, groups, found, limit};
         uint32_t offset = (uint32_t)(((uint64_t)item * 2654435761u) % s->venue_count);
         lm__gstate_groups_at_places(s, item, offset, take_candidate, &list);
         return list.found;
@@ -123,7 +141,10 @@ static size_t candidates(void *context, uint32_t item, uint32_t *groups, size_t 
     uint32_t start = (uint32_t)(((uint64_t)item * 2654435761u) % count);
     for (uint32_t k = 0; k < count && found < limit; k++) {
         uint32_t g = (start + k) % count;
-        if (g != own && lm__gstate_compatible(s, item, g))
+        bool seen = false;
+        for (size_t q = 0; q < found && !seen; q++)
+            seen = groups[q] == g;
+        if (!seen && g != own && lm__gstate_compatible(s, item, g))
             groups[found++] = g;
     }
     return found;
@@ -314,6 +335,9 @@ static void release_empty(lm_gstate *s)
  * (under 5% of a region's at 200,000 participants), so the region is not
  * searched again: a second search cost 16% of the time there and found
  * 0.12% of the total. */
+#ifndef LNS_ROUNDS_PER_GROUP
+#define LNS_ROUNDS_PER_GROUP 4
+#endif
 static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread, lm_rng *rng, int start)
 {
     int status = lm__groups_construct(s, rng, start > 0);
@@ -322,6 +346,16 @@ static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread
     release_empty(s);
     if (status == LM_OK)
         status = lm__groups_construct(s, rng, start > 0);
+    if (status == LM_OK && !j->base_used) {
+        uint32_t groups = 0;
+        for (uint32_t g = 0; g < s->group_count; g++)
+            groups += s->size[g] > 0;
+        uint64_t rounds = (uint64_t)j->params->effort * (groups + 1) * LNS_ROUNDS_PER_GROUP / 20;
+        status = lm__groups_lns(s, rng, rounds, &j->stop);
+        release_empty(s);
+        if (status == LM_OK)
+            status = lm__groups_construct(s, rng, start > 0);
+    }
     return status;
 }
 
@@ -373,6 +407,8 @@ int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread)
     uint32_t best_groups = 0;
     double best_value = -INFINITY;
     int starts = starts_for(&s, j->params);
+    if (status == LM_OK && !j->base_used)
+        status = lm__gstate_kin(&s);
     if (status == LM_OK && lm__groups_exact_applies(&s)) {
         status = lm__groups_exact(&s);
         starts = 0;

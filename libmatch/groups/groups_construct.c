@@ -157,29 +157,49 @@ static void shuffle(uint32_t *array, uint32_t n, lm_rng *rng)
 
 /* The best unassigned item of `role` to add to partial group g, scanning
  * from a rotating start; LM_NONE_ITEM when none fits. */
+/* Keeps item as the best addition to g so far when its gain is higher
+ * (with `explore`, gains are blurred so that restarts try other groups). */
+static void consider(const lm_gstate *s, uint32_t g, uint32_t item, lm_rng *explore,
+                     uint32_t *best, double *best_gain)
+{
+    double gain = lm__gstate_score_with(s, g, LM_NONE_ITEM, item) - s->value[g];
+    if (explore)
+        gain += 4.0 * lm__rng_unit(explore);
+    if (gain > *best_gain) {
+        *best_gain = gain;
+        *best = item;
+    }
+}
+
 static uint32_t best_addition(const lm_gstate *s, uint32_t g, const speakers *sp, uint32_t start,
                               int role, uint32_t seed, lm_rng *explore)
 {
     uint32_t best = LM_NONE_ITEM, scanned = 0, item;
     double best_gain = -INFINITY;
+    /* the kin of the members first: people who belong together */
+    for (uint32_t m = 0; m < s->size[g] && s->kin; m++) {
+        const uint32_t *kin = s->kin + (size_t)s->members[(size_t)g * s->max_size + m] * LM_KIN;
+        for (uint32_t k = 0; k < LM_KIN && kin[k] != LM_NONE_ITEM; k++) {
+            item = kin[k];
+            if (s->group_of[item] == LM_NO_GROUP && s->items[item].role == role &&
+                lm__gstate_pair_compatible(s, seed, item) && lm__gstate_partial_ok(s, g, item))
+                consider(s, g, item, explore, &best, &best_gain);
+        }
+    }
+    /* a member's kin who fits is taken before anybody the scan finds:
+     * kin are the partners a person gains most from (groups_kin.c) */
+    if (best != LM_NONE_ITEM)
+        return best;
     walk w;
     walk_begin(&w, sp, s->items[seed].languages, start);
-    /* With `explore`, gains are blurred so that restarts try other groups. */
     while (scanned < SCAN_LIMIT && (item = walk_next(&w)) != LM_NONE_ITEM) {
         if (s->group_of[item] != LM_NO_GROUP || s->items[item].role != role)
             continue;
         if (!lm__gstate_pair_compatible(s, seed, item))
             continue;
         scanned++;
-        if (!lm__gstate_partial_ok(s, g, item))
-            continue;
-        double gain = lm__gstate_score_with(s, g, LM_NONE_ITEM, item) - s->value[g];
-        if (explore)
-            gain += 4.0 * lm__rng_unit(explore);
-        if (gain > best_gain) {
-            best_gain = gain;
-            best = item;
-        }
+        if (lm__gstate_partial_ok(s, g, item))
+            consider(s, g, item, explore, &best, &best_gain);
     }
     return best;
 }
@@ -272,12 +292,27 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
         lm__free(order);
         return LM_OK;
     }
-    uint32_t want_abundant = (free_count[abundant] + groups_possible - 1) / groups_possible;
-    if (want_abundant < q)
-        want_abundant = q;
-    if (want_abundant > s->max_size - q)
-        want_abundant = s->max_size - q;
-    uint32_t want_scarce = q;
+    /* Fewer, fuller groups when there are enough of both roles: as many
+     * groups as max_size needs to hold everybody, each with its share of
+     * both roles (three and three from six and six). When the shares do
+     * not fit in max_size, the scarce role takes just min_per_role a group
+     * and the abundant one the rest, so that as many as possible are
+     * placed. */
+    uint32_t total = free_count[scarce] + free_count[abundant];
+    uint32_t fullest = (total + s->max_size - 1) / s->max_size;
+    uint32_t groups_wanted = fullest < groups_possible ? fullest : groups_possible;
+    uint32_t want_scarce = (free_count[scarce] + groups_wanted - 1) / groups_wanted;
+    uint32_t want_abundant = (free_count[abundant] + groups_wanted - 1) / groups_wanted;
+    if (want_scarce + want_abundant > s->max_size && want_scarce < s->max_size)
+        want_abundant = s->max_size - want_scarce; /* rounding: 2.99 and 3.01 */
+    if (want_scarce < q || want_abundant < q || want_scarce + want_abundant > s->max_size) {
+        want_abundant = (free_count[abundant] + groups_possible - 1) / groups_possible;
+        if (want_abundant < q)
+            want_abundant = q;
+        if (want_abundant > s->max_size - q)
+            want_abundant = s->max_size - q;
+        want_scarce = q;
+    }
     if (want_scarce + want_abundant < s->min_size)
         want_scarce = s->min_size - want_abundant;
 
@@ -309,8 +344,15 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
         uint32_t have[2] = {0, 0};
         have[scarce] = 1;
         for (;;) {
+            /* the roles take turns (the other role first): a partner of
+             * the other role brings the exchange term into the gains, and
+             * with it the people who offer what the group wants */
             int role;
-            if (have[scarce] < want_scarce)
+            if (have[scarce] < want_scarce && have[abundant] < want_abundant)
+                role = (uint64_t)have[abundant] * want_scarce <= (uint64_t)have[scarce] * want_abundant
+                           ? abundant
+                           : scarce;
+            else if (have[scarce] < want_scarce)
                 role = scarce;
             else if (have[abundant] < want_abundant)
                 role = abundant;

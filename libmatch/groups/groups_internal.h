@@ -15,6 +15,7 @@
 #ifndef LM_GROUPS_INTERNAL_H
 #define LM_GROUPS_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,6 +55,16 @@ typedef struct lm_region_filter {
 int lm__regions_build(const lm_pool *pool, const lm_params *params, size_t target,
                       const lm_region_filter *filter, lm_regions *out);
 void lm__regions_free(lm_regions *regions);
+
+/* Z-order key of a point in degrees: near keys are near on the map. */
+uint64_t lm__z_key(double lat, double lon);
+/* An index with a sort key; lm__compare_keyed orders by key, then index
+ * (for qsort). */
+typedef struct lm_keyed {
+    uint64_t key;
+    uint32_t index;
+} lm_keyed;
+int lm__compare_keyed(const void *a, const void *b);
 
 /* Per-language lists and counts (construction, the fill's candidates) give
  * languages 0..63 their own bucket and the people who gave none this one. */
@@ -138,13 +149,23 @@ typedef struct lm_gstate {
     uint32_t *place_next;          /* by group */
     double *lat, *lon;        /* mean of located members */
     uint32_t *located;
+    /* kin[i*LM_KIN ..]: the people item i gains most from sharing a group
+     * with, best first, LM_NONE_ITEM padded (groups_kin.c); NULL until
+     * lm__gstate_kin() ran. */
+    uint32_t *kin;
 } lm_gstate;
+
+#define LM_KIN 8
 
 #define LM_NONE_ITEM UINT32_MAX
 
 int lm__gstate_init(lm_gstate *state, const lm_pool *pool, const lm_params *params,
                     const lm_region *region, bool use_venues);
 void lm__gstate_free(lm_gstate *state);
+/* Fills state->kin. */
+int lm__gstate_kin(lm_gstate *state);
+/* The dot product of two sparse vectors sorted by topic. */
+double lm__sparse_dot(lm_sparse a, lm_sparse b);
 /* Makes room for at least `groups` group slots (new ones empty). */
 int lm__gstate_reserve(lm_gstate *state, uint32_t groups);
 
@@ -153,6 +174,11 @@ int lm__gstate_reserve(lm_gstate *state, uint32_t groups);
  * hard constraint (size, mix, language, slot, distance, venue). An empty
  * result scores 0. */
 double lm__gstate_value_with(const lm_gstate *state, uint32_t g, uint32_t out, uint32_t in);
+/* The weighted score of the group list[0..k) (any items of the state),
+ * -INFINITY when it breaks a hard constraint other than venue capacity;
+ * scratch: 6 x D doubles, zero on entry and left zero. O(k nnz). */
+double lm__gstate_list_value(const lm_gstate *state, const uint32_t *list, uint32_t k,
+                             double *scratch);
 /* The same score without the hard constraints (for partial groups). */
 double lm__gstate_score_with(const lm_gstate *state, uint32_t g, uint32_t out, uint32_t in);
 /* Could `in` join the partial group g (room, masks, a lenient distance)? */
@@ -181,6 +207,11 @@ int lm__groups_construct(lm_gstate *state, lm_rng *rng, bool explore);
 /* Inserts unassigned items into existing groups where that raises the
  * objective; with `placed`, only where the group's venue/slot still fits. */
 int lm__groups_insert(lm_gstate *state, const int *slot_of, const int *venue_of);
+
+/* Large neighbourhood search (groups_lns.c): `rounds` rounds of ruining a
+ * few related groups with related unassigned people and rebuilding them
+ * optimally; never makes the region's objective worse. */
+int lm__groups_lns(lm_gstate *state, lm_rng *rng, uint64_t rounds, atomic_int *stop);
 
 /* Regions of at most this many people are solved exactly (groups_exact.c). */
 #define LM_EXACT_MAX 14

@@ -13,14 +13,9 @@
 
 #include "groups/groups_internal.h"
 
-typedef struct keyed {
-    uint64_t key;
-    uint32_t index;
-} keyed;
-
-static int compare_keyed(const void *a, const void *b)
+int lm__compare_keyed(const void *a, const void *b)
 {
-    const keyed *x = a, *y = b;
+    const lm_keyed *x = a, *y = b;
     if (x->key != y->key)
         return x->key < y->key ? -1 : 1;
     return (x->index > y->index) - (x->index < y->index);
@@ -44,7 +39,7 @@ static uint64_t spread_bits(uint32_t v)
 }
 
 /* Z-order key of a point in degrees (16 bits a coordinate is ~300 m at most). */
-static uint64_t z_key(double lat, double lon)
+uint64_t lm__z_key(double lat, double lon)
 {
     uint32_t y = (uint32_t)((lat + 90.0) / 180.0 * 65535.0);
     uint32_t x = (uint32_t)((lon + 180.0) / 360.0 * 65535.0);
@@ -247,14 +242,14 @@ static int build_by_people(const lm_pool *pool, size_t target, uint32_t *region_
                            size_t *region_count)
 {
     size_t n = pool->count, located = 0;
-    keyed *keys = lm__malloc((n ? n : 1) * sizeof *keys);
+    lm_keyed *keys = lm__malloc((n ? n : 1) * sizeof *keys);
     if (!keys)
         return LM_E_NOMEM;
     for (size_t p = 0; p < n; p++)
         if (pool->people[p].has_location)
-            keys[located++] = (keyed){z_key(pool->people[p].lat, pool->people[p].lon),
+            keys[located++] = (lm_keyed){lm__z_key(pool->people[p].lat, pool->people[p].lon),
                                       (uint32_t)p};
-    qsort(keys, located, sizeof *keys, compare_keyed);
+    qsort(keys, located, sizeof *keys, lm__compare_keyed);
     size_t regions = (n + target - 1) / target;
     if (regions == 0)
         regions = 1;
@@ -278,7 +273,7 @@ static int build_by_venues(const lm_pool *pool, const lm_params *params, size_t 
     const uint8_t *use_person = filter ? filter->people : NULL;
     const uint8_t *use_venue = filter ? filter->venues : NULL;
     lm_venue_grid grid = {0};
-    keyed *keys = lm__malloc(venues * sizeof *keys);
+    lm_keyed *keys = lm__malloc(venues * sizeof *keys);
     uint32_t *nearest = lm__malloc((n ? n : 1) * sizeof *nearest);
     uint32_t *people_at = lm__calloc(venues, sizeof *people_at);
     uint32_t *who = lm__malloc((n ? n : 1) * sizeof *who);
@@ -330,9 +325,9 @@ static int build_by_venues(const lm_pool *pool, const lm_params *params, size_t 
     for (size_t v = 0; v < venues; v++) {
         venue_region[v] = UINT32_MAX;
         if (!use_venue || use_venue[v])
-            keys[listed++] = (keyed){z_key(pool->venues[v].lat, pool->venues[v].lon), (uint32_t)v};
+            keys[listed++] = (lm_keyed){lm__z_key(pool->venues[v].lat, pool->venues[v].lon), (uint32_t)v};
     }
-    qsort(keys, listed, sizeof *keys, compare_keyed);
+    qsort(keys, listed, sizeof *keys, lm__compare_keyed);
     /* Runs of venues along the curve until a region has enough people. */
     size_t regions = 0, people = 0, in_region = 0;
     size_t unlocated_share =

@@ -26,7 +26,7 @@ static double dense_dot(const double *dense, lm_sparse v)
     return sum;
 }
 
-static double sparse_dot(lm_sparse a, lm_sparse b)
+double lm__sparse_dot(lm_sparse a, lm_sparse b)
 {
     double sum = 0.0;
     uint32_t i = 0, j = 0;
@@ -175,6 +175,7 @@ void lm__gstate_free(lm_gstate *s)
     lm__free(s->place_used);
     lm__free(s->place_first);
     lm__free(s->place_next);
+    lm__free(s->kin);
     lm__free(s->place_venue);
     lm__free(s->place_slot);
     lm__free(s->items);
@@ -295,25 +296,20 @@ static shared_masks masks_of(const lm_gstate *s, const uint32_t *list, uint32_t 
     return m;
 }
 
-/* The hard constraints of group g with `out` removed and `in` added. */
-static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
+/* The hard constraints other than size, mix and capacity for the members
+ * list[0..k): a shared language and slot, and with a place (venue >= 0)
+ * that place, with venues some open venue all reach, without venues
+ * everybody within reach of the meeting point. */
+static bool list_ok(const lm_gstate *s, const uint32_t *list, uint32_t k, int venue, int slot)
 {
-    const uint32_t *members = s->members + (size_t)g * s->max_size;
-    uint32_t list[65];
-    uint32_t k = 0;
-    for (uint32_t m = 0; m < s->size[g]; m++)
-        if (members[m] != out)
-            list[k++] = members[m];
-    if (in != LM_NONE_ITEM)
-        list[k++] = in;
     shared_masks shared = masks_of(s, list, k);
     uint64_t languages = shared.languages, slots = shared.slots, reach = shared.reach;
     if (s->params->language && !languages)
         return false;
     if (!slots)
         return false;
-    if (s->use_venues && s->place_venue[g] >= 0)
-        return (reach >> s->place_venue[g] & 1) && (slots >> s->place_slot[g] & 1);
+    if (s->use_venues && venue >= 0)
+        return (reach >> venue & 1) && (slots >> slot & 1);
     if (s->use_venues) {
         for (uint32_t v = 0; v < s->venue_count; v++)
             if ((reach >> v & 1) && (s->venue_open[v] & slots))
@@ -332,6 +328,21 @@ static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
             return false;
     }
     return true;
+}
+
+/* The hard constraints of group g with `out` removed and `in` added. */
+static bool place_ok(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
+{
+    const uint32_t *members = s->members + (size_t)g * s->max_size;
+    uint32_t list[65];
+    uint32_t k = 0;
+    for (uint32_t m = 0; m < s->size[g]; m++)
+        if (members[m] != out)
+            list[k++] = members[m];
+    if (in != LM_NONE_ITEM)
+        list[k++] = in;
+    return list_ok(s, list, k, s->use_venues ? s->place_venue[g] : -1,
+                   s->use_venues ? s->place_slot[g] : -1);
 }
 
 /* ---- scoring -------------------------------------------------------------- */
@@ -440,7 +451,7 @@ static double score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t 
         nonzero += n->x_nonzero;
     }
     if (o && n)
-        square -= 2.0 * sparse_dot(o->ux, n->ux);
+        square -= 2.0 * lm__sparse_dot(o->ux, n->ux);
     double shared = k > 1 ? (square - nonzero) / (double)(k - 1) : 0.0;
 
     /* exchange: teaching both ways, <O_new, W_res> and <O_res, W_new> */
@@ -462,9 +473,9 @@ static double score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t 
                 teach[r] += dense_dot(offers[r], n->uw);
             /* the cross term <d offers, d wants> */
             if (o && n && o->role == r && n->role == other)
-                teach[r] -= sparse_dot(o->uo, n->uw);
+                teach[r] -= lm__sparse_dot(o->uo, n->uw);
             if (o && n && n->role == r && o->role == other)
-                teach[r] -= sparse_dot(n->uo, o->uw);
+                teach[r] -= lm__sparse_dot(n->uo, o->uw);
         }
         double weaker = teach[0] < teach[1] ? teach[0] : teach[1];
         exchange = (double)k * weaker / ((double)count[0] * (double)count[1]);
@@ -676,4 +687,68 @@ bool lm__gstate_pair_compatible(const lm_gstate *s, uint32_t a, uint32_t b)
         rough_km(x->lat, x->lon, y->lat, y->lon) > 1.01 * (x->max_km + y->max_km))
         return false;
     return true;
+}
+
+/* ---- a member list scored from scratch ---------------------------------------- */
+
+double lm__gstate_list_value(const lm_gstate *s, const uint32_t *list, uint32_t k,
+                             double *scratch)
+{
+    if (k < s->min_size || k > s->max_size)
+        return -INFINITY;
+    uint32_t count[2] = {0, 0}, hosts[2] = {0, 0}, nonzero = 0;
+    for (uint32_t m = 0; m < k; m++) {
+        const lm_item *it = &s->items[list[m]];
+        count[it->role]++;
+        hosts[it->role] += it->host;
+        nonzero += it->x_nonzero;
+    }
+    if (count[0] < s->min_per_role || count[1] < s->min_per_role)
+        return -INFINITY;
+    if (!list_ok(s, list, k, -1, -1))
+        return -INFINITY;
+    /* sums over the topics the members touch, in scratch (SUM_COUNT x D,
+     * all zero on entry and on return) */
+    size_t d = s->topics;
+    for (uint32_t m = 0; m < k; m++) {
+        const lm_item *it = &s->items[list[m]];
+        dense_add(scratch + SUM_X * d, it->x, 1.0);
+        dense_add(scratch + SUM_UX * d, it->ux, 1.0);
+        dense_add(scratch + (it->role == LM_NEWCOMER ? SUM_O_NEW : SUM_O_RES) * d, it->uo, 1.0);
+        dense_add(scratch + (it->role == LM_NEWCOMER ? SUM_W_NEW : SUM_W_RES) * d, it->uw, 1.0);
+    }
+    double theme = 0.0, square = 0.0, teach[2] = {0.0, 0.0};
+    for (uint32_t m = 0; m < k; m++) {
+        const lm_item *it = &s->items[list[m]];
+        for (uint32_t e = 0; e < it->x.length; e++) {
+            double v = scratch[SUM_X * d + it->x.entries[e].topic];
+            theme = v > theme ? v : theme;
+        }
+        for (uint32_t e = 0; e < it->ux.length; e++) {
+            double *v = &scratch[SUM_UX * d + it->ux.entries[e].topic];
+            square += *v * *v;
+            *v = 0.0; /* counted once */
+        }
+        const double *wants = scratch + (it->role == LM_NEWCOMER ? SUM_W_RES : SUM_W_NEW) * d;
+        teach[it->role == LM_NEWCOMER ? 0 : 1] += dense_dot(wants, it->uo);
+    }
+    for (uint32_t m = 0; m < k; m++) {
+        const lm_item *it = &s->items[list[m]];
+        for (uint32_t e = 0; e < it->x.length; e++)
+            scratch[SUM_X * d + it->x.entries[e].topic] = 0.0;
+        for (int which = SUM_O_NEW; which < SUM_COUNT; which++) {
+            lm_sparse v = which == SUM_O_NEW || which == SUM_O_RES ? it->uo : it->uw;
+            for (uint32_t e = 0; e < v.length; e++)
+                scratch[(size_t)which * d + v.entries[e].topic] = 0.0;
+        }
+    }
+    double shared = k > 1 ? (square - (double)nonzero) / (double)(k - 1) : 0.0;
+    double weaker = teach[0] < teach[1] ? teach[0] : teach[1];
+    double exchange = count[0] && count[1]
+                          ? (double)k * weaker / ((double)count[0] * (double)count[1])
+                          : 0.0;
+    double cohost = hosts[0] && hosts[1] ? 1.0 : 0.0;
+    double difference = (double)count[0] - (double)count[1];
+    return lm__weighted_score(&s->weights, theme, shared, exchange, cohost,
+                              difference * difference);
 }
