@@ -29,10 +29,14 @@
 #include "engine/search_internal.h"
 
 /* F holds at most this many people (subsets of F are indexed by 32-bit
- * masks and memoised in arrays of 2^LNS_FREE_MAX). With venues, most people
- * of F can share a group with most others (they are drawn from the same
- * places), so F holds fewer: the groups inside F grow combinatorially. */
+ * masks and memoised in arrays of 2^LNS_FREE_MAX). Where most people could
+ * share a group with most others (pools without slots and homes), F holds
+ * fewer: the groups inside F grow combinatorially with how densely its
+ * people fit together. With venues fewer still: a group there also needs a
+ * place, so repairs of 12 already find what larger ones find (measured on
+ * generated cities), at a fraction of the cost. */
 #define LNS_FREE_MAX 16
+#define LNS_FREE_DENSE 14
 #define LNS_FREE_VENUES 12
 /* Groups ruined in one round, the seed's included. */
 #define LNS_GROUPS_MAX 3
@@ -281,6 +285,31 @@ static void vote(lns *l, uint32_t item)
     }
 }
 
+/* Groups that could spare a member of `role` (more than min_per_role of
+ * it) and share a language with `item`, a few of them at random, into F:
+ * their spare members may found a new group with item and other unassigned
+ * people, which single moves never do (coverage). Returns how many. */
+static uint32_t take_spare_groups(lns *l, uint32_t item, int role, uint32_t *ruined,
+                                  uint32_t *ruined_count)
+{
+    lm_gstate *s = l->s;
+    const lm_item *it = &s->items[item];
+    uint32_t found = 0;
+    uint32_t start = (uint32_t)lm__rng_below(l->rng, s->group_count ? s->group_count : 1);
+    for (uint32_t k = 0; k < s->group_count && *ruined_count < LNS_GROUPS_MAX; k++) {
+        uint32_t g = (start + k) % s->group_count;
+        if (g == l->scratch || s->size[g] == 0 || s->count[2 * g + role] <= s->min_per_role)
+            continue;
+        if (s->params->language && !(s->languages[g] & it->languages))
+            continue;
+        if (!(s->slots[g] & it->slots) || l->n + s->size[g] + 2 > l->free_max)
+            continue;
+        take_group(l, g, ruined, ruined_count);
+        found++;
+    }
+    return found;
+}
+
 /* A member of a weak group: the weaker (by value per member) of two groups
  * drawn at random through their members, so weak groups are ruined more
  * often without starving the others. */
@@ -316,7 +345,11 @@ static uint32_t choose(lns *l, uint32_t *ruined)
     for (uint32_t t = 0; t < l->touched_count; t++)
         l->related[l->touched[t]] = 0.0;
     l->touched_count = 0;
-    bool from_person = l->unassigned_count > 0 && (placed == 0 || (lm__rng_next(l->rng) & 1));
+    /* the seed: an unassigned person half of the time when there are any
+     * (a third of those draws go for spare members instead of kin) */
+    uint64_t draw = lm__rng_next(l->rng);
+    bool from_person = l->unassigned_count > 0 && (placed == 0 || (draw & 1));
+    bool spare = from_person && placed > 0 && draw % 6 == 1;
     uint32_t seed;
     if (from_person)
         seed = l->unassigned[lm__rng_below(l->rng, l->unassigned_count)];
@@ -327,6 +360,8 @@ static uint32_t choose(lns *l, uint32_t *ruined)
         l->freed[l->n++] = seed;
     else
         take_group(l, s->group_of[seed], ruined, &ruined_count);
+    if (spare && take_spare_groups(l, seed, 1 - s->items[seed].role, ruined, &ruined_count))
+        voted = l->n; /* the spare groups' kin do not vote: keep room for the unassigned */
     uint32_t keep_free = l->unassigned_count > (uint32_t)from_person ? 1 : 0;
     for (;;) {
         for (; voted < l->n; voted++)
@@ -547,6 +582,21 @@ static int rebuild(lns *l, const saved_group *saved, uint32_t saved_count, bool 
     return LM_OK;
 }
 
+/* Could most pairs of the region share a group? Measured on 256 random
+ * pairs (from the round's random stream, so it is deterministic). */
+static bool dense(const lm_gstate *s, lm_rng *rng)
+{
+    uint32_t fit = 0;
+    if (s->item_count < 2)
+        return false;
+    for (int k = 0; k < 256; k++) {
+        uint32_t a = (uint32_t)lm__rng_below(rng, s->item_count);
+        uint32_t b = (uint32_t)lm__rng_below(rng, s->item_count);
+        fit += a != b && lm__gstate_pair_compatible(s, a, b);
+    }
+    return fit > 64;
+}
+
 /* Takes back what rebuild() did: the joins outside F, then the new groups. */
 static void unbuild(lns *l)
 {
@@ -571,7 +621,7 @@ int lm__groups_lns(lm_gstate *s, lm_rng *rng, uint64_t rounds, atomic_int *stop)
         return LM_E_NOMEM;
     l->s = s;
     l->rng = rng;
-    l->free_max = s->use_venues ? LNS_FREE_VENUES : LNS_FREE_MAX;
+    l->free_max = s->use_venues ? LNS_FREE_VENUES : dense(s, rng) ? LNS_FREE_DENSE : LNS_FREE_MAX;
     int status = free_group(s, NULL, 0, &l->scratch);
     size_t related = s->group_capacity;
     if (status == LM_OK && !s->kin)
