@@ -6,7 +6,9 @@ subtopic at level 1), a weekly slot, a neighbourhood (homes within 400 m of
 its centre) and a language; the newcomers offer what the residents want and
 the other way round, and one person of each role is a willing co-host. On
 top come noise interests (two random subtopics at 0.2 to 0.5), two extra free
-slots a person, and a second language for some. The planted grouping is a
+slots a person, and a second language for some. Up to 450 groups share a
+disc of 8 km radius; larger pools cover a larger disc at the same density,
+so that k measures the size of the problem, not how crowded the city is. The planted grouping is a
 feasible grouping with a high score, so the share of its score that a solver
 reaches is a reference that no tuning can fake.
 
@@ -35,6 +37,8 @@ DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PARTS = ["morning", "afternoon", "evening"]
 SLOTS = [f"{d}-{p}" for d in DAYS for p in PARTS]
 LANGUAGES = ["nl", "nl", "nl", "en", "ar"]
+CITY_KM = 8.0
+DENSE_GROUPS = 450
 
 
 def offset(lat, lon, km, rng):
@@ -48,11 +52,14 @@ def offset(lat, lon, km, rng):
 def generate(k, seed):
     rng = random.Random(seed)
     people, groups, centres = [], [], []
+    # Up to 450 groups share a disc of 8 km; beyond, the disc grows so that
+    # the density stays that of 450 groups (about 13 people a square km).
+    radius = CITY_KM * math.sqrt(max(1.0, k / DENSE_GROUPS))
     for g in range(k):
         theme = rng.choice(SUBTOPICS)
         slot = rng.choice(SLOTS)
         language = rng.choice(LANGUAGES)
-        lat, lon = offset(52.09, 5.12, 8.0, rng)
+        lat, lon = offset(52.09, 5.12, radius, rng)
         centres.append((lat, lon))
         teach_new, teach_res = rng.sample(TEACHABLE, 2)
         members = []

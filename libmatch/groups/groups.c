@@ -89,6 +89,8 @@ static void swap_apply(void *context, uint32_t a, uint32_t group_a, uint32_t b,
 /* Candidate groups: compatible ones (language, slot, reach), scanned from a
  * per-item offset so different items look at different groups first. */
 #define CANDIDATES_MAX 8
+/* Groups looked at for candidates beyond the kin's, without venues. */
+#define SCAN_GROUPS 64
 
 typedef struct candidate_list {
     const lm_gstate *state;
@@ -138,8 +140,11 @@ static size_t candidates(void *context, uint32_t item, uint32_t *groups, size_t 
         lm__gstate_groups_at_places(s, item, offset, take_candidate, &list);
         return list.found;
     }
+    /* a bounded look: in a large region most groups are out of reach, and
+     * the kin's groups came first */
     uint32_t start = (uint32_t)(((uint64_t)item * 2654435761u) % count);
-    for (uint32_t k = 0; k < count && found < limit; k++) {
+    uint32_t looks = count < SCAN_GROUPS ? count : SCAN_GROUPS;
+    for (uint32_t k = 0; k < looks && found < limit; k++) {
         uint32_t g = (start + k) % count;
         bool seen = false;
         for (size_t q = 0; q < found && !seen; q++)
@@ -330,14 +335,21 @@ static void release_empty(lm_gstate *s)
             lm__gstate_release_place(s, g);
 }
 
-/* Construction and search, then construction again for the leftovers and
- * the places the search emptied. That second construction adds few groups
- * (under 5% of a region's at 200,000 participants), so the region is not
- * searched again: a second search cost 16% of the time there and found
- * 0.12% of the total. */
-#ifndef LNS_ROUNDS_PER_GROUP
+/* LNS rounds per group at the default effort (20): each group is ruined
+ * about this often, as a seed or as a neighbour. */
 #define LNS_ROUNDS_PER_GROUP 4
-#endif
+
+/* LNS rounds for a region with `groups` groups: linear in effort. */
+static uint64_t lns_rounds(const lm_params *params, uint32_t groups)
+{
+    return (uint64_t)params->effort * (groups + 1) * LNS_ROUNDS_PER_GROUP / 20;
+}
+
+/* Construction and the local search, construction again for the leftovers
+ * and the places the search emptied, then the large neighbourhood search
+ * (which can restructure what moves and swaps cannot) and a last
+ * construction for who is still out. The leftover phase and the fill only
+ * construct: their people could not be placed once. */
 static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread, lm_rng *rng, int start)
 {
     int status = lm__groups_construct(s, rng, start > 0);
@@ -350,8 +362,7 @@ static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread
         uint32_t groups = 0;
         for (uint32_t g = 0; g < s->group_count; g++)
             groups += s->size[g] > 0;
-        uint64_t rounds = (uint64_t)j->params->effort * (groups + 1) * LNS_ROUNDS_PER_GROUP / 20;
-        status = lm__groups_lns(s, rng, rounds, &j->stop);
+        status = lm__groups_lns(s, rng, lns_rounds(j->params, groups), &j->stop);
         release_empty(s);
         if (status == LM_OK)
             status = lm__groups_construct(s, rng, start > 0);
@@ -387,6 +398,39 @@ static int starts_for(const lm_gstate *s, const lm_params *params)
     return starts > 64 ? 64 : (int)starts;
 }
 
+/* The seam phase: the region's groups as an earlier phase left them, then
+ * the large neighbourhood search and construction for who is still out. */
+static int resume(lm_gstate *s, lm_groups_job *j, size_t r, lm_rng *rng)
+{
+    const lm_region *region = &j->regions->regions[r];
+    const lm_region_out *initial = &j->initial[r];
+    size_t member = 0;
+    for (size_t g = 0; g < initial->group_count; g++) {
+        int status = lm__gstate_reserve(s, (uint32_t)g + 1);
+        if (status != LM_OK)
+            return status;
+        for (uint32_t m = 0; m < initial->sizes[g]; m++) {
+            size_t person = initial->members[member++];
+            /* region people are ascending: find the item */
+            uint32_t lo = 0, hi = region->count;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (region->people[mid] < person)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            lm__gstate_apply(s, (uint32_t)g, LM_NONE_ITEM, lo);
+        }
+    }
+    int status = lm__groups_lns(s, rng, lns_rounds(j->params, (uint32_t)initial->group_count),
+                                &j->stop);
+    release_empty(s);
+    if (status == LM_OK)
+        status = lm__groups_construct(s, rng, false);
+    return status;
+}
+
 int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread)
 {
     const lm_region *region = &j->regions->regions[r];
@@ -409,7 +453,10 @@ int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread)
     int starts = starts_for(&s, j->params);
     if (status == LM_OK && !j->base_used)
         status = lm__gstate_kin(&s);
-    if (status == LM_OK && lm__groups_exact_applies(&s)) {
+    if (status == LM_OK && j->initial) {
+        status = resume(&s, j, r, &rng);
+        starts = 0;
+    } else if (status == LM_OK && lm__groups_exact_applies(&s)) {
         status = lm__groups_exact(&s);
         starts = 0;
     }

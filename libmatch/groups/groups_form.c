@@ -1,9 +1,12 @@
 /* lm_groups_form(): the phases of a run and its result.
  *
- *   1. Regions (groups_regions.c) of about REGION_TARGET people, solved on
- *      threads (groups.c): construction and local search.
- *   2. With venues, LEFTOVER_PHASES phases over the people left out and the
- *      venues with room: regions again, construction only.
+ *   1. Regions (groups_regions.c) of about REGION_TARGET people (without
+ *      venues OPEN_REGION_TARGET), solved on threads (groups.c):
+ *      construction, local search, large neighbourhood search.
+ *   2. Without venues, the seam phase (groups_seams.c): regions cut again
+ *      with the cuts moved by half a region, starting from the groups of
+ *      the first phase. With venues, LEFTOVER_PHASES phases over the people
+ *      left out and the venues with room: regions again, construction only.
  *   3. With venues, up to FILL_PASSES passes of the fill (groups_fill.c):
  *      every venue with room, one after the other, with the people still
  *      unassigned who could meet there, wherever their region was.
@@ -22,8 +25,11 @@
 #include "model/result_internal.h"
 
 /* Participants per region: large enough that most good partners of anyone
- * are in their region, small enough that a region's search stays cheap. */
+ * are in their region, small enough that a region's search stays cheap.
+ * Without venues, regions are larger: nothing needs sharing out between
+ * them, and every cut separates people who belong together. */
 #define REGION_TARGET 3000
+#define OPEN_REGION_TARGET 8000
 /* Leftover phases: the first places most of what a region cut can place;
  * the fill does the rest better. */
 #define LEFTOVER_PHASES 1
@@ -461,7 +467,8 @@ int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *resu
     j.params = params;
     clock_gettime(CLOCK_MONOTONIC, &j.start);
     lm_regions regions;
-    status = lm__regions_build(pool, params, REGION_TARGET, NULL, &regions);
+    status = lm__regions_build(pool, params, pool->venue_count ? REGION_TARGET : OPEN_REGION_TARGET,
+                               NULL, &regions);
     if (status != LM_OK)
         return lm__fail(&result->base, status, "out of memory");
     j.regions = &regions;
@@ -472,6 +479,8 @@ int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *resu
         return lm__fail(&result->base, LM_E_NOMEM, "out of memory");
     }
     status = lm__groups_run_phase(&j);
+    if (status == LM_OK && !pool->venue_count && regions.count > 1)
+        status = lm__groups_seam_phase(&j, OPEN_REGION_TARGET);
     for (int phase = 0; phase < LEFTOVER_PHASES && status == LM_OK && pool->venue_count; phase++) {
         size_t before = j.out_count;
         status = leftover_phase(&j);

@@ -55,6 +55,10 @@ typedef struct lm_region_filter {
 int lm__regions_build(const lm_pool *pool, const lm_params *params, size_t target,
                       const lm_region_filter *filter, lm_regions *out);
 void lm__regions_free(lm_regions *regions);
+/* Regions from the region of each person (UINT32_MAX: none) and, with
+ * venue_region, of each venue; people ascending within each region. */
+int lm__regions_assemble(const lm_pool *pool, const uint32_t *region_of, size_t region_count,
+                         const uint32_t *venue_region, lm_regions *out);
 
 /* Z-order key of a point in degrees: near keys are near on the map. */
 uint64_t lm__z_key(double lat, double lon);

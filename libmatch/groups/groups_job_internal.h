@@ -32,6 +32,9 @@ typedef struct lm_groups_job {
     const uint32_t *base_used;  /* venue capacity used by an earlier phase */
     uint64_t stream;            /* random stream of region r: stream + r */
     bool filling;               /* the fill: regions report groups only */
+    /* The seam phase: region r starts from the groups initial[r] (members,
+     * slots, venues) instead of building its own (NULL: build). */
+    const lm_region_out *initial;
     atomic_size_t next;
     atomic_size_t done;
     atomic_int stop;
@@ -50,6 +53,10 @@ int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread);
 /* Solves every region of j on params->threads threads (the caller's
  * included); the status of the first failure, or LM_E_CANCELLED. */
 int lm__groups_run_phase(lm_groups_job *j);
+/* The seam phase (groups_seams.c): the pool cut again into regions of about
+ * `target` people with the cuts moved by half a region, each starting from
+ * the groups of `first`, which it replaces. Pools without venues. */
+int lm__groups_seam_phase(lm_groups_job *first, size_t target);
 void lm__groups_out_free(lm_region_out *out);
 void lm__groups_outs_free(lm_region_out *outs, size_t count);
 

@@ -40,6 +40,8 @@
 #define LNS_FREE_VENUES 12
 /* Groups ruined in one round, the seed's included. */
 #define LNS_GROUPS_MAX 3
+/* Rounds between two listings of the unassigned. */
+#define UNASSIGNED_REFRESH 16
 /* Unassigned kin remembered while F is chosen. */
 #define LNS_LOOSE_MAX 64
 
@@ -49,6 +51,7 @@ typedef struct lns {
     uint32_t scratch; /* an empty group without a place, for scoring candidates */
     uint32_t freed[LNS_FREE_MAX];
     uint32_t n, free_max;
+    uint64_t round;
     /* feasible groups inside F, bucketed by their lowest member */
     uint32_t *group_mask;
     double *group_value;
@@ -335,10 +338,22 @@ static uint32_t choose(lns *l, uint32_t *ruined)
     l->n = 0;
     l->loose_count = 0;
     uint32_t ruined_count = 0;
-    l->unassigned_count = 0;
-    for (uint32_t k = 0; k < s->item_count; k++)
-        if (s->group_of[k] == LM_NO_GROUP)
-            l->unassigned[l->unassigned_count++] = k;
+    /* The unassigned, listed afresh every UNASSIGNED_REFRESH rounds (a
+     * pass over the region each round would cost more than the repair);
+     * in between, entries placed since are dropped as they are met. */
+    if (l->round % UNASSIGNED_REFRESH == 0) {
+        l->unassigned_count = 0;
+        for (uint32_t k = 0; k < s->item_count; k++)
+            if (s->group_of[k] == LM_NO_GROUP)
+                l->unassigned[l->unassigned_count++] = k;
+    }
+    l->round++;
+    for (uint32_t tries = 0; tries < 4 && l->unassigned_count; tries++) {
+        uint32_t at = (uint32_t)lm__rng_below(l->rng, l->unassigned_count);
+        if (s->group_of[l->unassigned[at]] == LM_NO_GROUP)
+            break;
+        l->unassigned[at] = l->unassigned[--l->unassigned_count];
+    }
     uint32_t placed = s->item_count - l->unassigned_count;
     if (placed == 0 && l->unassigned_count < s->min_size)
         return 0;
@@ -350,9 +365,17 @@ static uint32_t choose(lns *l, uint32_t *ruined)
     uint64_t draw = lm__rng_next(l->rng);
     bool from_person = l->unassigned_count > 0 && (placed == 0 || (draw & 1));
     bool spare = from_person && placed > 0 && draw % 6 == 1;
-    uint32_t seed;
-    if (from_person)
-        seed = l->unassigned[lm__rng_below(l->rng, l->unassigned_count)];
+    uint32_t seed = LM_NONE_ITEM;
+    if (from_person) {
+        uint32_t at = (uint32_t)lm__rng_below(l->rng, l->unassigned_count);
+        for (uint32_t k = 0; k < l->unassigned_count && seed == LM_NONE_ITEM; k++) {
+            uint32_t item = l->unassigned[(at + k) % l->unassigned_count];
+            if (s->group_of[item] == LM_NO_GROUP)
+                seed = item;
+        }
+        if (seed == LM_NONE_ITEM)
+            return 0;
+    }
     else
         seed = weak_member(l);
     uint32_t voted = 0;
@@ -402,6 +425,8 @@ static uint32_t choose(lns *l, uint32_t *ruined)
         uint32_t first = (uint32_t)lm__rng_below(l->rng, l->unassigned_count);
         for (uint32_t k = 0; k < window && l->n < l->free_max; k++) {
             uint32_t item = l->unassigned[(first + k) % l->unassigned_count];
+            if (s->group_of[item] != LM_NO_GROUP)
+                continue;
             bool in_f = false, fits = false;
             for (uint32_t f = 0; f < l->n && !in_f; f++) {
                 in_f = l->freed[f] == item;

@@ -194,8 +194,7 @@ static int balance(const lm_pool *pool, const lm_params *params, const lm_venue_
     return status;
 }
 
-/* Fills out->regions from a list of (region of person) and venue lists. */
-static int assemble(const lm_pool *pool, const uint32_t *region_of, size_t region_count,
+int lm__regions_assemble(const lm_pool *pool, const uint32_t *region_of, size_t region_count,
                     const uint32_t *venue_region, lm_regions *out)
 {
     size_t n = pool->count, venues = venue_region ? pool->venue_count : 0;
@@ -385,7 +384,7 @@ int lm__regions_build(const lm_pool *pool, const lm_params *params, size_t targe
                                    &region_count)
                  : build_by_people(pool, target, region_of, &region_count);
     if (status == LM_OK)
-        status = assemble(pool, region_of, region_count, venue_region, out);
+        status = lm__regions_assemble(pool, region_of, region_count, venue_region, out);
 done:
     lm__free(region_of);
     lm__free(venue_region);
