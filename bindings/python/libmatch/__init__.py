@@ -13,9 +13,11 @@ bindings/python/gen_ctypes.py; everything else is a thin layer over it.
 Loading the shared library (the first that exists wins):
   1. the LIBMATCH_LIBRARY environment variable, the path of the library file
      (when set it must load: there is no silent fallback);
-  2. libmatch.so* in the package folder;
+  2. libmatch.so* next to the package: in its folder, or in
+     .libmatch.mesonpy.libs beside it (a wheel of `pip install .`);
   3. the build tree the package was built in (recorded by meson);
-  4. the system, through ctypes.util.find_library('match').
+  4. the system: the library `meson install` put beside this package's
+     install (recorded by meson), then ctypes.util.find_library('match').
 The library's lm_version_number() must equal the LM_VERSION_NUMBER of the
 header the bindings were generated from, else the import raises
 libmatch.LibraryError (an ImportError).

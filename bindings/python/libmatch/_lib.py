@@ -4,16 +4,21 @@ generated declarations to it.
 Order (the first that exists wins):
   1. the LIBMATCH_LIBRARY environment variable: the path of the library
      file (an error when it is set but cannot be loaded: no silent fallback);
-  2. a copy of the library in the package folder (libmatch.so*, as a wheel
-     or an application that bundles it would ship it);
+  2. a copy of the library next to the package: libmatch.so* in the package
+     folder (as an application that bundles it would ship it), or in
+     .libmatch.mesonpy.libs beside it (where a wheel built by meson-python,
+     `pip install .`, puts it);
   3. the build tree the package was built in (recorded by meson in
      _build_paths.py);
-  4. the system: ctypes.util.find_library('match') (ldconfig, LD_LIBRARY_PATH
-     and the usual library folders).
+  4. the system: the library `meson install` put in PREFIX/LIBDIR (recorded
+     in _install_paths.py, installed with the package), then
+     ctypes.util.find_library('match') (ldconfig, LD_LIBRARY_PATH and the
+     usual library folders).
 """
 import ctypes
 import ctypes.util
 import glob
+import importlib
 import os
 import sys
 
@@ -35,19 +40,28 @@ class LibraryError(ImportError):
 
 def _package_candidates():
     here = os.path.dirname(os.path.abspath(__file__))
+    # meson-python names the folder after the project: .PROJECT.mesonpy.libs
+    wheel_libs = os.path.join(os.path.dirname(here), ".libmatch.mesonpy.libs")
     patterns = {"darwin": ["libmatch*.dylib"], "win32": ["match*.dll", "libmatch*.dll"]}
     found = []
-    for pattern in patterns.get(sys.platform, ["libmatch.so", "libmatch.so.*"]):
-        found += sorted(glob.glob(os.path.join(here, pattern)))
+    for folder in (here, wheel_libs):
+        for pattern in patterns.get(sys.platform, ["libmatch.so", "libmatch.so.*"]):
+            found += sorted(glob.glob(os.path.join(folder, pattern)))
     return found
 
 
-def _build_tree_candidates():
+def _recorded_candidates(module):
+    """The existing paths that meson wrote into _build_paths.py (the build
+    tree) or _install_paths.py (installed with the package)."""
     try:
-        from ._build_paths import LIBRARY_PATHS
+        paths = importlib.import_module("." + module, __package__).LIBRARY_PATHS
     except ImportError:
         return []
-    return [p for p in LIBRARY_PATHS if os.path.exists(p)]
+    return [p for p in paths if os.path.exists(p)]
+
+
+def _build_tree_candidates():
+    return _recorded_candidates("_build_paths")
 
 
 def candidates():
@@ -57,6 +71,7 @@ def candidates():
         return [("LIBMATCH_LIBRARY", env)]
     result = [("package folder", p) for p in _package_candidates()]
     result += [("build tree", p) for p in _build_tree_candidates()]
+    result += [("system", p) for p in _recorded_candidates("_install_paths")]
     system = ctypes.util.find_library("match")
     if system:
         result.append(("system", system))
