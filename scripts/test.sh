@@ -7,6 +7,13 @@
 #   3. builds under AddressSanitizer + UndefinedBehaviorSanitizer and runs
 #      `meson test --setup asan` (meson.build: every suite but python and
 #      house, a sanitizer report fails the test).
+#   4. runs the install tests (tests/install, README "Installing"): every
+#      code block of the README on a copy of the checkout, among them
+#      `meson install --destdir` with the C example built through pkg-config,
+#      `pip install --no-build-isolation .` in a fresh venv with the Python
+#      example, and dpkg-buildpackage with the four .debs checked (dpkg -c,
+#      unpacked, lintian, apt-get install -s). They build libmatch four more
+#      times (demo, system install, wheel, .deb): about three minutes.
 # The Python suites run in the first build only: the interpreter itself is
 # not instrumented.
 #
@@ -55,5 +62,10 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 setup build/asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ninja -C build/asan
 meson test -C build/asan --setup asan --print-errorlogs --num-processes "$jobs"
+
+echo "== install tests: the README's blocks, meson install, pip install ., dpkg-buildpackage"
+install_start=$SECONDS
+/usr/bin/python3 -m pytest -q -p no:cacheprovider -rs tests/install
+echo "== install tests passed in $((SECONDS - install_start))s"
 
 echo "== all suites passed in ${SECONDS}s"
