@@ -88,7 +88,7 @@ static void swap_apply(void *context, uint32_t a, uint32_t group_a, uint32_t b,
 
 /* Candidate groups: compatible ones (language, slot, reach), scanned from a
  * per-item offset so different items look at different groups first. */
-#define CANDIDATES_MAX 8
+#define CANDIDATES_MAX 6
 /* Groups looked at for candidates beyond the kin's, without venues. */
 #define SCAN_GROUPS 64
 
@@ -338,11 +338,15 @@ static void release_empty(lm_gstate *s)
 /* LNS rounds per group at the default effort (20): each group is ruined
  * about this often, as a seed or as a neighbour. */
 #define LNS_ROUNDS_PER_GROUP 4
+/* With venues, fewer: venue capacity decides most of who is placed, and
+ * the fill after the regions places more (measured on generated cities). */
+#define LNS_ROUNDS_PER_GROUP_VENUES 2
 
 /* LNS rounds for a region with `groups` groups: linear in effort. */
-static uint64_t lns_rounds(const lm_params *params, uint32_t groups)
+static uint64_t lns_rounds(const lm_gstate *s, const lm_params *params, uint32_t groups)
 {
-    return (uint64_t)params->effort * (groups + 1) * LNS_ROUNDS_PER_GROUP / 20;
+    uint64_t per_group = s->use_venues ? LNS_ROUNDS_PER_GROUP_VENUES : LNS_ROUNDS_PER_GROUP;
+    return (uint64_t)params->effort * (groups + 1) * per_group / 20;
 }
 
 /* Construction and the local search, construction again for the leftovers
@@ -362,7 +366,7 @@ static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread
         uint32_t groups = 0;
         for (uint32_t g = 0; g < s->group_count; g++)
             groups += s->size[g] > 0;
-        status = lm__groups_lns(s, rng, lns_rounds(j->params, groups), &j->stop);
+        status = lm__groups_lns(s, rng, lns_rounds(s, j->params, groups), &j->stop);
         release_empty(s);
         if (status == LM_OK)
             status = lm__groups_construct(s, rng, start > 0);
@@ -423,7 +427,7 @@ static int resume(lm_gstate *s, lm_groups_job *j, size_t r, lm_rng *rng)
             lm__gstate_apply(s, (uint32_t)g, LM_NONE_ITEM, lo);
         }
     }
-    int status = lm__groups_lns(s, rng, lns_rounds(j->params, (uint32_t)initial->group_count),
+    int status = lm__groups_lns(s, rng, lns_rounds(s, j->params, (uint32_t)initial->group_count),
                                 &j->stop);
     release_empty(s);
     if (status == LM_OK)

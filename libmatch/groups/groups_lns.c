@@ -52,6 +52,7 @@ typedef struct lns {
     uint32_t freed[LNS_FREE_MAX];
     uint32_t n, free_max;
     uint64_t round;
+    int scarce; /* the region's scarcer role */
     /* feasible groups inside F, bucketed by their lowest member */
     uint32_t *group_mask;
     double *group_value;
@@ -367,11 +368,19 @@ static uint32_t choose(lns *l, uint32_t *ruined)
     bool spare = from_person && placed > 0 && draw % 6 == 1;
     uint32_t seed = LM_NONE_ITEM;
     if (from_person) {
-        uint32_t at = (uint32_t)lm__rng_below(l->rng, l->unassigned_count);
-        for (uint32_t k = 0; k < l->unassigned_count && seed == LM_NONE_ITEM; k++) {
-            uint32_t item = l->unassigned[(at + k) % l->unassigned_count];
-            if (s->group_of[item] == LM_NO_GROUP)
-                seed = item;
+        /* of two unassigned people, one of the scarcer role when there is
+         * one: placing them makes room for more of the other role */
+        for (int draw_count = 0; draw_count < 2; draw_count++) {
+            uint32_t at = (uint32_t)lm__rng_below(l->rng, l->unassigned_count), found = LM_NONE_ITEM;
+            for (uint32_t k = 0; k < l->unassigned_count && found == LM_NONE_ITEM; k++) {
+                uint32_t item = l->unassigned[(at + k) % l->unassigned_count];
+                if (s->group_of[item] == LM_NO_GROUP)
+                    found = item;
+            }
+            if (found != LM_NONE_ITEM &&
+                (seed == LM_NONE_ITEM ||
+                 (s->items[seed].role != l->scarce && s->items[found].role == l->scarce)))
+                seed = found;
         }
         if (seed == LM_NONE_ITEM)
             return 0;
@@ -647,6 +656,10 @@ int lm__groups_lns(lm_gstate *s, lm_rng *rng, uint64_t rounds, atomic_int *stop)
     l->s = s;
     l->rng = rng;
     l->free_max = s->use_venues ? LNS_FREE_VENUES : dense(s, rng) ? LNS_FREE_DENSE : LNS_FREE_MAX;
+    uint32_t per_role[2] = {0, 0};
+    for (uint32_t k = 0; k < s->item_count; k++)
+        per_role[s->items[k].role]++;
+    l->scarce = lm__scarcer_role(per_role[LM_NEWCOMER], per_role[LM_RESIDENT]);
     int status = free_group(s, NULL, 0, &l->scratch);
     size_t related = s->group_capacity;
     if (status == LM_OK && !s->kin)
