@@ -5,15 +5,18 @@
  * by place or index, and people who belong together would rarely meet.
  *
  * Candidates come from buckets by a person's two strongest interests, each
- * bucket in Z-order of the homes: a person is scanned against the
- * KIN_SCAN members of each of their two buckets that live nearest along
- * the curve, so the cost is linear in the region's size. */
+ * bucket in the order of two Z-order curves of the homes (the second moved
+ * by a few km, so that people a jump of one curve separates are near along
+ * the other): a person is compared with the KIN_SCAN members of each bucket
+ * who live nearest along each curve, so the cost is linear in the region's
+ * size. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "groups/groups_internal.h"
 
-#define KIN_SCAN 48
+/* People compared in each bucket along each curve. */
+#define KIN_SCAN 24
 
 
 /* The two strongest interests of an item (lowest topic on ties); -1 none. */
@@ -48,17 +51,57 @@ static double affinity(const lm_item *a, const lm_item *b)
     return value;
 }
 
+/* The second curve is the first moved by about 8 km: near people whom a
+ * jump of one curve separates are near along the other. */
+#define SHIFT_LAT 0.0731
+#define SHIFT_LON 0.1173
+
+static uint64_t curve_key(const lm_item *it, int curve)
+{
+    if (!it->located)
+        return UINT64_MAX; /* unlocated people last */
+    return curve ? lm__z_key(it->lat + SHIFT_LAT, it->lon + SHIFT_LON) : lm__z_key(it->lat, it->lon);
+}
+
+/* Considers j as a kin of i (kin and their affinities best first, found of
+ * them so far). */
+static void consider(const lm_gstate *s, uint32_t i, uint32_t j, uint32_t *kin, double *best,
+                     uint32_t *found)
+{
+    if (j == i || !lm__gstate_pair_compatible(s, i, j))
+        return;
+    for (uint32_t q = 0; q < *found; q++)
+        if (kin[q] == j)
+            return;
+    double value = affinity(&s->items[i], &s->items[j]);
+    if (*found == LM_KIN && value <= best[LM_KIN - 1])
+        return;
+    uint32_t at = *found < LM_KIN ? (*found)++ : LM_KIN - 1;
+    while (at > 0 && best[at - 1] < value) {
+        best[at] = best[at - 1];
+        kin[at] = kin[at - 1];
+        at--;
+    }
+    best[at] = value;
+    kin[at] = j;
+}
+
 int lm__gstate_kin(lm_gstate *s)
 {
-    uint32_t n = s->item_count, per = LM_KIN;
+    uint32_t n = s->item_count;
     lm__free(s->kin);
-    s->kin = lm__malloc(((size_t)n * per + 1) * sizeof *s->kin);
+    s->kin = lm__malloc(((size_t)n * LM_KIN + 1) * sizeof *s->kin);
     size_t topics = s->topics;
     uint32_t *start = lm__calloc(topics + 2, sizeof *start);
-    uint32_t *bucket = lm__malloc(((size_t)2 * n + 1) * sizeof *bucket);
+    /* by curve: the buckets' items in curve order, and where each item
+     * stands in its two buckets */
+    uint32_t *bucket = lm__malloc(((size_t)4 * n + 1) * sizeof *bucket);
+    uint32_t *position = lm__malloc(((size_t)4 * n + 1) * sizeof *position);
     long *tops = lm__malloc(((size_t)2 * n + 1) * sizeof *tops);
-    uint32_t *position = lm__malloc(((size_t)2 * n + 1) * sizeof *position);
-    int status = s->kin && start && bucket && tops && position ? LM_OK : LM_E_NOMEM;
+    uint32_t *fill = lm__malloc((topics + 1) * sizeof *fill);
+    lm_keyed *sorted = lm__malloc(((size_t)2 * n + 1) * sizeof *sorted);
+    int status = s->kin && start && bucket && tops && position && fill && sorted ? LM_OK
+                                                                                 : LM_E_NOMEM;
     if (status != LM_OK)
         goto done;
     /* counting sort of (topic, item) for both strongest topics */
@@ -70,74 +113,45 @@ int lm__gstate_kin(lm_gstate *s)
     }
     for (size_t t = 0; t < topics; t++)
         start[t + 1] += start[t];
-    {
-        uint32_t *fill = lm__malloc((topics + 1) * sizeof *fill);
-        lm_keyed *sorted = lm__malloc(((size_t)2 * n + 1) * sizeof *sorted);
-        if (!fill || !sorted) {
-            lm__free(fill);
-            lm__free(sorted);
-            status = LM_E_NOMEM;
-            goto done;
-        }
+    size_t entries = start[topics];
+    for (int curve = 0; curve < 2; curve++) {
         memcpy(fill, start, (topics + 1) * sizeof *fill);
         for (uint32_t i = 0; i < n; i++)
             for (int r = 0; r < 2; r++)
                 if (tops[2 * i + r] >= 0) {
-                    const lm_item *it = &s->items[i];
                     lm_keyed *p = &sorted[fill[tops[2 * i + r]]++];
-                    /* Z-order of the home; unlocated people last */
-                    p->key = it->located ? lm__z_key(it->lat, it->lon) : UINT64_MAX;
+                    p->key = curve_key(&s->items[i], curve);
                     p->index = i;
                 }
         for (size_t t = 0; t < topics; t++) {
             qsort(sorted + start[t], start[t + 1] - start[t], sizeof *sorted, lm__compare_keyed);
             for (uint32_t q = start[t]; q < start[t + 1]; q++) {
-                bucket[q] = sorted[q].index;
-                /* where the item stands in this bucket */
                 uint32_t item = sorted[q].index;
-                position[2 * item + (tops[2 * item] == (long)t ? 0 : 1)] = q - start[t];
+                bucket[curve * entries + q] = item;
+                position[(size_t)curve * 2 * n + 2 * item + (tops[2 * item] == (long)t ? 0 : 1)] =
+                    q - start[t];
             }
         }
-        lm__free(fill);
-        lm__free(sorted);
     }
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t *kin = s->kin + (size_t)i * per;
+        uint32_t *kin = s->kin + (size_t)i * LM_KIN;
         double best[LM_KIN];
         uint32_t found = 0;
-        for (int r = 0; r < 2; r++) {
-            long t = tops[2 * i + r];
-            if (t < 0)
-                continue;
-            uint32_t first = start[t], length = start[t + 1] - start[t];
-            if (length == 0)
-                continue;
-            /* the window of the bucket around the person, along the curve */
-            uint32_t scan = length < KIN_SCAN + 1 ? length : KIN_SCAN + 1;
-            uint32_t offset = (position[2 * i + r] + length - scan / 2) % length;
-            for (uint32_t k = 0; k < scan; k++) {
-                uint32_t j = bucket[first + (offset + k) % length];
-                if (j == i || !lm__gstate_pair_compatible(s, i, j))
+        for (int curve = 0; curve < 2; curve++)
+            for (int r = 0; r < 2; r++) {
+                long t = tops[2 * i + r];
+                uint32_t first = t >= 0 ? start[t] : 0, length = t >= 0 ? start[t + 1] - start[t] : 0;
+                if (length == 0)
                     continue;
-                bool seen = false;
-                for (uint32_t q = 0; q < found && !seen; q++)
-                    seen = kin[q] == j;
-                if (seen)
-                    continue;
-                double value = affinity(&s->items[i], &s->items[j]);
-                if (found == per && value <= best[per - 1])
-                    continue;
-                uint32_t at = found < per ? found++ : per - 1;
-                while (at > 0 && best[at - 1] < value) {
-                    best[at] = best[at - 1];
-                    kin[at] = kin[at - 1];
-                    at--;
-                }
-                best[at] = value;
-                kin[at] = j;
+                /* the window of the bucket around the person, along the curve */
+                uint32_t scan = length < KIN_SCAN + 1 ? length : KIN_SCAN + 1;
+                uint32_t at = position[(size_t)curve * 2 * n + 2 * i + r];
+                uint32_t offset = (at + length - scan / 2) % length;
+                for (uint32_t k = 0; k < scan; k++)
+                    consider(s, i, bucket[curve * entries + first + (offset + k) % length], kin,
+                             best, &found);
             }
-        }
-        for (uint32_t q = found; q < per; q++)
+        for (uint32_t q = found; q < LM_KIN; q++)
             kin[q] = LM_NONE_ITEM;
     }
 done:
@@ -145,5 +159,7 @@ done:
     lm__free(bucket);
     lm__free(tops);
     lm__free(position);
+    lm__free(fill);
+    lm__free(sorted);
     return status;
 }
