@@ -13,12 +13,16 @@ feasible grouping with a high score, so the share of its score that a solver
 reaches is a reference that no tuning can fake.
 
     planted.py --groups K --seed S --pool POOL.csv --groups-out PLANTED.csv
-               [--venues-out VENUES.csv]
+               [--venues-out VENUES.csv [--venue-capacity C]]
 
 With --venues-out, one venue per planted group's neighbourhood is written,
-open at every slot with room for two groups, so venues never decide the
-outcome. The planted groups file is in the groups CSV format that
-`lmatch eval` reads.
+open at every slot with room for C groups a slot (default 2), so venues never
+decide the outcome: each planted group has its own venue within 400 m of its
+members, step-free and open at its slot. --venue-capacity 1 leaves no room to
+spare beyond the planted groups' own places. The same seed gives the same
+pool with or without venues. The planted groups file is in the groups CSV
+format that `lmatch eval` reads (with the venue of each group when venues are
+written).
 """
 import argparse
 import math
@@ -51,7 +55,7 @@ def offset(lat, lon, km, rng):
 
 def generate(k, seed):
     rng = random.Random(seed)
-    people, groups, centres = [], [], []
+    people, centres = [], []
     # Up to 450 groups share a disc of 8 km; beyond, the disc grows so that
     # the density stays that of 450 groups (about 13 people a square km).
     radius = CITY_KM * math.sqrt(max(1.0, k / DENSE_GROUPS))
@@ -88,12 +92,10 @@ def generate(k, seed):
     rng.shuffle(people)
     for n, p in enumerate(people, 1):
         p["id"] = f"q{n:06d}"
-    for p in people:
-        groups.append(p)
     return people, centres
 
 
-def write(people, centres, pool_path, groups_path, venues_path):
+def write(people, centres, pool_path, groups_path, venues_path, venue_capacity=2):
     columns = ["id", "role", "interests", "offers", "wants", "languages", "availability",
                "lat", "lon", "max_km", "step_free", "host"]
     with open(pool_path, "w", encoding="utf-8") as f:
@@ -105,7 +107,8 @@ def write(people, centres, pool_path, groups_path, venues_path):
         with open(venues_path, "w", encoding="utf-8") as f:
             f.write("id,lat,lon,open,capacity,step_free\n")
             for g, (lat, lon) in enumerate(centres):
-                f.write(f"w{g + 1:06d},{lat:.5f},{lon:.5f},{';'.join(SLOTS)},2,yes\n")
+                f.write(f"w{g + 1:06d},{lat:.5f},{lon:.5f},{';'.join(SLOTS)},"
+                        f"{venue_capacity},yes\n")
     if groups_path:
         with open(groups_path, "w", encoding="utf-8") as f:
             f.write("group,id,role,theme,slot,venue,cohost\n")
@@ -121,9 +124,13 @@ def main():
     parser.add_argument("--pool", required=True, help="pool CSV to write")
     parser.add_argument("--groups-out", help="the planted groups CSV to write")
     parser.add_argument("--venues-out", help="venues CSV to write (one per group)")
+    parser.add_argument("--venue-capacity", type=int, default=2,
+                        help="groups each venue hosts in one slot (default 2)")
     args = parser.parse_args()
+    if args.venue_capacity < 1:
+        parser.error("--venue-capacity must be at least 1")
     people, centres = generate(args.groups, args.seed)
-    write(people, centres, args.pool, args.groups_out, args.venues_out)
+    write(people, centres, args.pool, args.groups_out, args.venues_out, args.venue_capacity)
 
 
 if __name__ == "__main__":

@@ -454,6 +454,17 @@ def merged_section(path, heading):
         heading, shown_path(path), text)
 
 
+def quality_section(results):
+    """The summary of docs/benchmarks_quality.md, from bench/quality_bench.py (which
+    refreshes the same section when it writes its page); None without its results."""
+    sys.path.insert(0, HERE)
+    try:
+        import quality_bench
+    except ImportError:
+        return None
+    return quality_bench.summary_section(results)
+
+
 def report(args, runs, sweep, summary, meta, docs_dir):
     figures = plots(runs, sweep, os.path.join(docs_dir, "benchmarks"))
     info = meta.get("machine", {})
@@ -587,6 +598,10 @@ def report(args, runs, sweep, summary, meta, docs_dir):
                         "%.1f%%" % (100 * s["engine"]["exchange_rate"])] for s in sweep]), ""]
         if "quality_vs_effort.png" in figures:
             out += ["![Quality against effort](benchmarks/quality_vs_effort.png)", ""]
+
+    section = quality_section(getattr(args, "results", None) or os.path.join(HERE, "results"))
+    if section:
+        out.append(section)
 
     pairs = meta.get("pairs", {})
     pairs_page = os.path.join(docs_dir, "benchmarks_pairs.md")
