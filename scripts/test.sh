@@ -13,7 +13,7 @@
 #      `pip install --no-build-isolation .` in a fresh venv with the Python
 #      example, and dpkg-buildpackage with the four .debs checked (dpkg -c,
 #      unpacked, lintian, apt-get install -s). They build libmatch four more
-#      times (demo, system install, wheel, .deb): about three minutes.
+#      times (demo, system install, wheel, .deb): three to four minutes.
 # The Python suites run in the first build only: the interpreter itself is
 # not instrumented.
 #
