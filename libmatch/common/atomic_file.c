@@ -1,4 +1,5 @@
-/* Atomic saves: temporary file, fsync, rename, fsync of the folder. */
+/* Atomic saves: temporary file, fsync, rename, fsync of the folder; pipes
+ * and devices are written in place. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -67,11 +68,38 @@ static void sync_folder(const char *folder)
     close(fd);
 }
 
+/* A FIFO or a character device (a pipe, /dev/null, a terminal) is written
+ * in place: there is no old content to keep, and a rename over it would
+ * replace the device with a plain file. */
+static int write_stream(const char *path, int (*writer)(void *context, FILE *file),
+                        void *context, lm_object *error)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return fail_errno(error, path, "open", errno);
+    FILE *file = fdopen(fd, "w");
+    if (!file) {
+        int code = errno;
+        close(fd);
+        return fail_errno(error, path, "open", code);
+    }
+    int status = writer(context, file);
+    if (status == LM_OK && (ferror(file) || fflush(file) != 0))
+        status = fail_errno(error, path, "write", errno ? errno : EIO);
+    bool close_failed = fclose(file) != 0;
+    if (status == LM_OK && close_failed)
+        status = fail_errno(error, path, "close", errno);
+    return status;
+}
+
 int lm__atomic_write(const char *path, int (*writer)(void *context, FILE *file), void *context,
                      lm_object *error)
 {
     if (!path || !*path || path[strlen(path) - 1] == '/')
         return lm__fail(error, LM_E_INVALID, "'%s' is not a file name", path ? path : "(null)");
+    struct stat target;
+    if (lstat(path, &target) == 0 && (S_ISFIFO(target.st_mode) || S_ISCHR(target.st_mode)))
+        return write_stream(path, writer, context, error);
     char *temporary = NULL, *folder = NULL;
     if (temporary_name(path, &temporary, &folder) != LM_OK)
         return lm__fail(error, LM_E_NOMEM, "out of memory");

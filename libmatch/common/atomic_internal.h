@@ -15,7 +15,9 @@
  * When writer returns an error, that status is returned and the message it
  * set on its own object stands; every other failure sets a message on error
  * naming the path and the system's reason and returns LM_E_IO. On any
- * failure the temporary file is removed and the old file is intact. */
+ * failure the temporary file is removed and the old file is intact.
+ * A target that is a FIFO or a character device (/dev/null, a pipe) is
+ * written in place instead: a rename would replace it with a plain file. */
 int lm__atomic_write(const char *path, int (*writer)(void *context, FILE *file), void *context,
                      lm_object *error);
 

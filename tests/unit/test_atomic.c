@@ -1,6 +1,7 @@
 /* Atomic saves: a failure at any step keeps the old file and leaves no
  * temporary file behind; success replaces the file and keeps its mode. */
 #include <check.h>
+#include <fcntl.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,35 @@ START_TEST(missing_folder_is_an_io_error)
 }
 END_TEST
 
+/* A target that is not a regular file is written in place: renaming a
+ * temporary file over a FIFO or a device (`lmatch ... -o /dev/null` run as
+ * root) would replace it with a plain file. */
+START_TEST(streams_are_written_in_place)
+{
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/pipe", folder);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    int reader = open(fifo, O_RDONLY | O_NONBLOCK); /* so the writer does not wait */
+    ck_assert_int_ge(reader, 0);
+    ck_assert_int_eq(lm__atomic_write(fifo, write_new, "through\n", &error), LM_OK);
+    struct stat info;
+    ck_assert_int_eq(lstat(fifo, &info), 0);
+    ck_assert(S_ISFIFO(info.st_mode));
+    char text[32] = "";
+    ck_assert_int_eq(read(reader, text, sizeof text - 1), 8);
+    ck_assert_str_eq(text, "through\n");
+    close(reader);
+    char names[256];
+    listing(names, sizeof names);
+    ck_assert_str_eq(names, "pipe"); /* no temporary file left behind */
+    if (lstat("/dev/null", &info) == 0 && S_ISCHR(info.st_mode)) {
+        ck_assert_int_eq(lm__atomic_write("/dev/null", write_new, "x\n", &error), LM_OK);
+        ck_assert_int_eq(lstat("/dev/null", &info), 0);
+        ck_assert(S_ISCHR(info.st_mode));
+    }
+}
+END_TEST
+
 START_TEST(pool_save_goes_through_the_atomic_writer)
 {
     lm_pool *pool;
@@ -212,6 +242,7 @@ int main(void)
     tcase_add_test(tc, writer_failure_keeps_the_old_file);
     tcase_add_test(tc, success_replaces_and_keeps_mode);
     tcase_add_test(tc, missing_folder_is_an_io_error);
+    tcase_add_test(tc, streams_are_written_in_place);
     tcase_add_test(tc, pool_save_goes_through_the_atomic_writer);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
