@@ -303,8 +303,14 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
     uint32_t groups_wanted = fullest < groups_possible ? fullest : groups_possible;
     uint32_t want_scarce = (free_count[scarce] + groups_wanted - 1) / groups_wanted;
     uint32_t want_abundant = (free_count[abundant] + groups_wanted - 1) / groups_wanted;
-    if (want_scarce + want_abundant > s->max_size && want_scarce < s->max_size)
-        want_abundant = s->max_size - want_scarce; /* rounding: 2.99 and 3.01 */
+    /* Shares that overshoot max_size by rounding alone (2.99 and 3.01 from
+     * 1,496 and 1,504 in 500 groups) still make full groups when the
+     * abundant role then nearly fits; a real imbalance (1,200 and 1,800)
+     * would strand part of it, so the scarce role is spread instead. */
+    if (want_scarce + want_abundant > s->max_size && want_scarce < s->max_size &&
+        (uint64_t)(s->max_size - want_scarce) * groups_wanted * 50 >=
+            (uint64_t)free_count[abundant] * 49)
+        want_abundant = s->max_size - want_scarce;
     if (want_scarce < q || want_abundant < q || want_scarce + want_abundant > s->max_size) {
         want_abundant = (free_count[abundant] + groups_possible - 1) / groups_possible;
         if (want_abundant < q)

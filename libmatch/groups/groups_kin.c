@@ -16,7 +16,7 @@
 #include "groups/groups_internal.h"
 
 /* People compared in each bucket along each curve. */
-#define KIN_SCAN 24
+#define KIN_SCAN 32
 
 
 /* The two strongest interests of an item (lowest topic on ties); -1 none. */

@@ -38,6 +38,11 @@
 #define LNS_FREE_MAX 16
 #define LNS_FREE_DENSE 14
 #define LNS_FREE_VENUES 12
+#define LNS_FREE_MIN 10
+/* Feasible groups inside F above which F shrinks by one, below which it
+ * grows back by one (up to where it started). */
+#define ENUMERATED_HIGH 3000
+#define ENUMERATED_LOW 300
 /* Groups ruined in one round, the seed's included. */
 #define LNS_GROUPS_MAX 3
 /* Rounds between two listings of the unassigned. */
@@ -50,7 +55,7 @@ typedef struct lns {
     lm_rng *rng;
     uint32_t scratch; /* an empty group without a place, for scoring candidates */
     uint32_t freed[LNS_FREE_MAX];
-    uint32_t n, free_max;
+    uint32_t n, free_max, free_limit;
     uint64_t round;
     int scarce; /* the region's scarcer role */
     /* feasible groups inside F, bucketed by their lowest member */
@@ -656,6 +661,7 @@ int lm__groups_lns(lm_gstate *s, lm_rng *rng, uint64_t rounds, atomic_int *stop)
     l->s = s;
     l->rng = rng;
     l->free_max = s->use_venues ? LNS_FREE_VENUES : dense(s, rng) ? LNS_FREE_DENSE : LNS_FREE_MAX;
+    l->free_limit = l->free_max;
     uint32_t per_role[2] = {0, 0};
     for (uint32_t k = 0; k < s->item_count; k++)
         per_role[s->items[k].role]++;
@@ -713,6 +719,14 @@ int lm__groups_lns(lm_gstate *s, lm_rng *rng, uint64_t rounds, atomic_int *stop)
             restore(s, saved, ruined_count);
             break;
         }
+        /* Where the people of F fit together densely, the groups inside F
+         * run to thousands and a repair costs milliseconds: F shrinks
+         * (and grows back where they are few), so the cost of a round stays
+         * bounded whatever the pool. Depends on the run only: deterministic. */
+        if (l->group_count > ENUMERATED_HIGH && l->free_max > LNS_FREE_MIN)
+            l->free_max--;
+        else if (l->group_count < ENUMERATED_LOW && l->free_max < l->free_limit)
+            l->free_max++;
         for (uint32_t i = 0; i < l->n; i++)
             best_outside(l, l->freed[i], -mu, &l->out_value[i]);
         double estimate = solve(l);
