@@ -391,6 +391,18 @@ LM_API void lm_result_free(lm_result *result);
 /* The objective: sum of group scores minus mu per unassigned participant. */
 LM_API double lm_result_total(const lm_result *result);
 LM_API lm_optimality lm_result_optimality(const lm_result *result);
+/* An upper bound on the total of every feasible grouping of the pool, in
+ * the units of the total (lm_groups_bound()): lm_groups_form() records it.
+ * An optimal result (LM_OPTIMAL pairs) is its own bound. NAN when unknown:
+ * results of evaluation, of partitioning, pairs optimal only on the
+ * candidate graph, and result files saved without one. */
+LM_API double lm_result_bound(const lm_result *result);
+/* How far the total may be from the best possible, as a share of what the
+ * best could reach: (bound - total) / (bound + mu * n), with n the
+ * participants of the result and mu the penalty of its run (the total plus
+ * mu * n is what placed people and their groups earn). 0 for an optimal
+ * result, NAN when the bound is unknown. */
+LM_API double lm_result_gap(const lm_result *result);
 LM_API size_t lm_result_group_count(const lm_result *result);
 LM_API size_t lm_result_group_size(const lm_result *result, size_t group);
 LM_API size_t lm_result_group_member(const lm_result *result, size_t group, size_t k);
@@ -441,6 +453,20 @@ LM_API LM_NODISCARD int lm_groups_form(const lm_pool *pool, const lm_params *par
  * result. Returns LM_OK even when there are violations. */
 LM_API LM_NODISCARD int lm_groups_evaluate(const lm_pool *pool, const lm_params *params,
                                            const lm_grouping *grouping, lm_result *result);
+
+/* An upper bound on the total (sum of group scores - mu per unassigned
+ * participant) of every grouping of pool that keeps the hard constraints
+ * under params, whatever the search: no lm_groups_form() result, and no
+ * feasible grouping lm_groups_evaluate() scores, can exceed it. It adds up
+ * each participant's best possible share of a group's score over the
+ * people who could be placed at all, given languages, slots, venue reach
+ * and places, and the role mix (docs/solver.md, "Bounds"). Linear in the
+ * pool (plus a sort); small pools are compared pair by pair, which makes it
+ * tighter. LM_E_INVALID for a NULL argument, LM_E_INFEASIBLE for
+ * parameters that make every group impossible (lm_params_check() gives the
+ * message), LM_E_NOMEM. *bound is NAN on failure. */
+LM_API LM_NODISCARD int lm_groups_bound(const lm_pool *pool, const lm_params *params,
+                                        double *bound);
 
 /* ------------------------------------------------------------------------ */
 /* Persistence and privacy                                                   */

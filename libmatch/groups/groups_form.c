@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/bound_internal.h"
 #include "engine/constraints_internal.h"
 #include "groups/groups_job_internal.h"
 #include "engine/objective_internal.h"
@@ -497,6 +498,8 @@ int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *resu
         status = build_result(&j, result);
     lm__groups_outs_free(j.outs, j.out_count);
     lm__regions_free(&regions);
+    if (status == LM_OK) /* after the search's memory is freed */
+        status = lm__groups_bound_store(pool, params, result);
     if (status != LM_OK) {
         lm__result_reset(result);
         if (status == LM_E_CANCELLED)

@@ -1,8 +1,10 @@
 /* The msgpack result format (docs/formats.md, "Result msgpack format"):
  * ["LMRSLT", 1, {"total", "optimality", "groups", "unassigned",
- * "violations", "items"}]. With a pool, participants and venues are named by
+ * "violations", "items", and "bound" and "mu" when the bound is known}].
+ * With a pool, participants and venues are named by
  * id, topics by key, slots by label and languages by code, so the file reads
  * on its own; without one (partition results) by index. */
+#include <math.h>
 #include <string.h>
 
 #include "model/model_internal.h"
@@ -131,6 +133,13 @@ static void pack_result(const void *context, msgpack_packer *packer, const lm_si
     msgpack_pack_array(packer, result->item_count);
     for (size_t k = 0; k < result->item_count; k++)
         msgpack_pack_int64(packer, result->item_group[k]);
+
+    if (!isnan(result->bound)) {
+        lm__mp_pack_text(packer, "bound");
+        msgpack_pack_double(packer, result->bound);
+        lm__mp_pack_text(packer, "mu");
+        msgpack_pack_double(packer, result->bound_mu);
+    }
 }
 
 int lm_result_save_msgpack(lm_result *result, const lm_pool *pool, const char *path,
@@ -144,8 +153,9 @@ int lm_result_save_msgpack(lm_result *result, const lm_pool *pool, const char *p
     if (status != LM_OK)
         return status;
     body_context context = {result, pool};
-    status = lm__mp_save(path, key, LM_MP_RESULT_MAGIC, LM_MP_RESULT_VERSION, 6, pack_result,
-                         &context, &result->base);
+    size_t entries = isnan(result->bound) ? 6 : 8;
+    status = lm__mp_save(path, key, LM_MP_RESULT_MAGIC, LM_MP_RESULT_VERSION, entries,
+                         pack_result, &context, &result->base);
     if (status == LM_OK)
         lm__clear_error(&result->base);
     return status;
@@ -422,12 +432,13 @@ static int read_body(load_state *s)
     size_t entries;
     if (lm__mp_read_envelope(r, LM_MP_RESULT_MAGIC, LM_MP_RESULT_VERSION, &entries) != LM_OK)
         return r->status;
-    static const char *const known[] = {"total",      "optimality", "groups",
-                                        "unassigned", "violations", "items"};
+    static const char *const known[] = {"total",      "optimality", "groups", "unassigned",
+                                        "violations", "items",      "bound",  "mu"};
     unsigned seen = 0;
+    double bound = NAN, mu = NAN;
     for (size_t e = 0; e < entries && r->status == LM_OK; e++) {
         int which;
-        if (lm__mp_read_entry(r, known, 6, &seen, &which) != LM_OK || which < 0)
+        if (lm__mp_read_entry(r, known, 8, &seen, &which) != LM_OK || which < 0)
             continue;
         size_t at = r->offset;
         uint64_t optimality;
@@ -446,9 +457,14 @@ static int read_body(load_state *s)
         case 2: read_list(s, read_group); break;
         case 3: read_list(s, read_unassigned); break;
         case 4: read_list(s, read_violation); break;
-        default: read_items(s); break;
+        case 5: read_items(s); break;
+        case 6: lm__mp_read_double(r, &bound); break;
+        default: lm__mp_read_double(r, &mu); break;
         }
     }
+    /* a bound without its mu (or the other way round) is no bound */
+    if (r->status == LM_OK && !isnan(bound) && !isnan(mu))
+        lm__result_set_bound(s->result, bound, mu);
     if (r->status == LM_OK && r->offset != r->size)
         return lm__mp_fail(r, LM_E_PARSE, "%zu bytes of data after the end of the result",
                            r->size - r->offset);

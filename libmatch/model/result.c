@@ -1,5 +1,6 @@
 /* Result objects: groups with their scores, unassigned participants with a
  * reason, violations found by evaluation, and partition assignments. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ int lm_result_new(lm_result **out)
     if (!r)
         return LM_E_NOMEM;
     lm__object_init(&r->base, LM_KIND_RESULT);
+    r->bound = r->bound_mu = NAN;
     return LM_OK;
 }
 
@@ -23,6 +25,7 @@ void lm__result_reset(lm_result *r)
         lm__free(r->violations[k].message);
     r->total = 0.0;
     r->optimality = LM_HEURISTIC;
+    r->bound = r->bound_mu = NAN;
     r->group_count = 0;
     r->member_count = 0;
     r->unassigned_count = 0;
@@ -115,6 +118,32 @@ double lm_result_total(const lm_result *r)
 lm_optimality lm_result_optimality(const lm_result *r)
 {
     return r ? r->optimality : LM_HEURISTIC;
+}
+
+void lm__result_set_bound(lm_result *r, double bound, double mu)
+{
+    r->bound = bound;
+    r->bound_mu = mu;
+}
+
+double lm_result_bound(const lm_result *r)
+{
+    if (!r)
+        return NAN;
+    /* an exact method's total is the best there is: its own bound */
+    return r->optimality == LM_OPTIMAL ? r->total : r->bound;
+}
+
+double lm_result_gap(const lm_result *r)
+{
+    double bound = lm_result_bound(r);
+    if (isnan(bound))
+        return NAN;
+    if (bound == r->total)
+        return 0.0;
+    double people = (double)(r->member_count + r->unassigned_count);
+    double scale = bound + r->bound_mu * people;
+    return scale > 0 ? (bound - r->total) / scale : NAN;
 }
 
 size_t lm_result_group_count(const lm_result *r)

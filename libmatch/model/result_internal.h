@@ -42,6 +42,8 @@ struct lm_result {
     size_t violation_count, violation_capacity;
     int64_t *item_group; /* partition results */
     size_t item_count;
+    double bound;    /* upper bound on the total (lm_groups_bound()), NAN unknown */
+    double bound_mu; /* the mu the bound was computed with (for the gap) */
 };
 
 /* Empties a result (keeps its buffers). */
@@ -56,6 +58,8 @@ int lm__result_add_violation(struct lm_result *result, lm_violation kind, size_t
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
+/* Records the bound of a groups result and the mu of its run. */
+void lm__result_set_bound(struct lm_result *result, double bound, double mu);
 /* Allocates the partition assignment of n items (all -1). */
 int lm__result_set_items(struct lm_result *result, size_t n);
 
