@@ -191,8 +191,6 @@ void cli_progress_done(cli_progress *progress)
     progress->printed = false;
 }
 
-/* ---- JSON ------------------------------------------------------------------ */
-
 static const char *name_of(const lm_pool *pool, size_t participant, cli_id_fn rename,
                            void *context)
 {
@@ -261,8 +259,54 @@ static void write_group(json_writer *w, const lm_pool *pool, const lm_result *re
     json_end_object(w);
 }
 
-int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result *result,
-                          bool with_violations, cli_id_fn rename, void *context)
+/* ---- the bound ------------------------------------------------------------- */
+
+/* (bound - total) / (bound + mu n), as lm_result_gap() defines it. */
+static double gap_of(double bound, double total, double mu, size_t people)
+{
+    if (isnan(bound))
+        return NAN;
+    if (bound == total)
+        return 0.0;
+    double scale = bound + mu * (double)people;
+    return scale > 0 ? (bound - total) / scale : NAN;
+}
+
+cli_bound cli_result_bound(const lm_result *result)
+{
+    return (cli_bound){lm_result_bound(result), lm_result_gap(result)};
+}
+
+cli_bound cli_groups_bound(const lm_pool *pool, const lm_params *params,
+                           const lm_result *result)
+{
+    double bound;
+    if (lm_groups_bound(pool, params, &bound) != LM_OK)
+        return (cli_bound){NAN, NAN};
+    return (cli_bound){bound, gap_of(bound, lm_result_total(result),
+                                     lm_params_get_double(params, LM_PARAM_MU),
+                                     lm_pool_size(pool))};
+}
+
+/* "within 2.4% of the best possible" and its variants, for the summaries. */
+static void describe_gap(double gap, char *text, size_t size)
+{
+    if (isnan(gap))
+        snprintf(text, size, "no bound known");
+    else if (gap == 0.0)
+        snprintf(text, size, "the best possible");
+    else if (gap < 0.0)
+        snprintf(text, size, "above the best possible for groupings that keep every rule");
+    else
+        snprintf(text, size, "within %.*f%% of the best possible", gap < 0.01 ? 2 : 1,
+                 100.0 * gap);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static int write_result_json(const char *path, const lm_pool *pool, const lm_result *result,
+                             bool with_violations, cli_id_fn rename, void *context,
+                             const cli_bound *bound)
 {
     bool to_stdout = strcmp(path, "-") == 0;
     FILE *out = to_stdout ? stdout : fopen(path, "w");
@@ -314,6 +358,10 @@ int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result
     json_string(&w, optimality_name(lm_result_optimality(result)));
     json_key(&w, "total");
     json_number(&w, lm_result_total(result));
+    json_key(&w, "bound");
+    json_number(&w, bound->bound);
+    json_key(&w, "gap");
+    json_number(&w, bound->gap);
     json_end_object(&w);
     int failed = json_finish(&w);
     if (!to_stdout && fclose(out) != 0)
@@ -321,6 +369,13 @@ int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result
     if (failed)
         return cli_error("%s: could not write the JSON result", path);
     return CLI_OK;
+}
+
+int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result *result,
+                          bool with_violations, cli_id_fn rename, void *context)
+{
+    cli_bound bound = cli_result_bound(result);
+    return write_result_json(path, pool, result, with_violations, rename, context, &bound);
 }
 
 /* ---- text for coordinators ---------------------------------------------------------- */
@@ -403,8 +458,8 @@ static void print_teaching(FILE *out, const lm_pool *pool, const lm_result *resu
     }
 }
 
-void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
-                      cli_id_fn rename, void *context)
+static void print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
+                         cli_id_fn rename, void *context, const cli_bound *bound)
 {
     const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
     size_t groups = lm_result_group_count(result);
@@ -458,11 +513,28 @@ void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
     char total[32];
     json_format_number(lm_result_total(result), total, sizeof total);
     fprintf(out, "Total score: %s\n", total);
+    if (!isnan(bound->bound)) {
+        char best[32], gap[96];
+        json_format_number(bound->bound, best, sizeof best);
+        describe_gap(bound->gap, gap, sizeof gap);
+        fprintf(out, "That is %s: no grouping can score more than %s.\n", gap, best);
+    }
+}
+
+void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
+                      cli_id_fn rename, void *context)
+{
+    cli_bound bound = cli_result_bound(result);
+    print_groups(out, pool, result, rename, context, &bound);
 }
 
 int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_result *result,
-                      const char *csv_path, const char *json_path, bool with_violations)
+                      const char *csv_path, const char *json_path, bool with_violations,
+                      const cli_bound *bound)
 {
+    cli_bound own = cli_result_bound(result);
+    if (!bound)
+        bound = &own;
     cli_pseudonymizer renamer = {0};
     renamer.key = source->key;
     cli_id_fn rename = source->pseudonymize ? cli_pseudonym_of : NULL;
@@ -476,10 +548,25 @@ int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_res
             code = cli_report(status, result, csv_path);
     }
     if (code == CLI_OK && json_path)
-        code = cli_write_result_json(json_path, pool, result, with_violations, rename, context);
+        code = write_result_json(json_path, pool, result, with_violations, rename, context,
+                                 bound);
     if (code == CLI_OK && !csv_path && !json_path)
-        cli_print_groups(stdout, pool, result, rename, context);
+        print_groups(stdout, pool, result, rename, context, bound);
     return code;
+}
+
+/* One line on stderr after a run: what was formed and how close to the best. */
+static void print_run_summary(const char *command, const lm_result *result)
+{
+    size_t groups = lm_result_group_count(result), placed = 0;
+    for (size_t g = 0; g < groups; g++)
+        placed += lm_result_group_size(result, g);
+    char total[32], gap[96];
+    json_format_number(lm_result_total(result), total, sizeof total);
+    describe_gap(lm_result_gap(result), gap, sizeof gap);
+    fprintf(stderr, "lmatch %s: %zu %s, %zu of %zu placed, total %s, %s\n", command, groups,
+            strcmp(command, "pairs") == 0 ? "pairs" : "groups", placed,
+            placed + lm_result_unassigned_count(result), total, gap);
 }
 
 int cli_solve(int argc, char **argv, const cli_solver *solver)
@@ -537,10 +624,13 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
     }
     int status = solver->solve(pool, params, result);
     cli_progress_done(&progress);
-    if (status != LM_OK)
+    if (status != LM_OK) {
         code = cli_report(status, result, source.path);
-    else
-        code = cli_write_outputs(&source, pool, result, output, json, false);
+    } else {
+        if (!quiet)
+            print_run_summary(solver->name, result);
+        code = cli_write_outputs(&source, pool, result, output, json, false, NULL);
+    }
 done:
     lm_result_free(result);
     lm_pool_free(pool);

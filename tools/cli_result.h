@@ -71,6 +71,20 @@ int cli_progress_line(void *user, double best_total, double elapsed, double frac
 /* Ends the progress line (if one was printed). */
 void cli_progress_done(cli_progress *progress);
 
+/* The upper bound a result is reported against, in the units of its
+ * total, and the gap (bound - total) / (bound + mu n): how far the total may
+ * be from the best possible. NAN when unknown. */
+typedef struct cli_bound {
+    double bound, gap;
+} cli_bound;
+/* The bound the library recorded on a result (lm_result_bound()). */
+cli_bound cli_result_bound(const lm_result *result);
+/* The bound of every feasible grouping of pool under params
+ * (lm_groups_bound()) and the gap of result's total to it: what eval
+ * reports for a grouping made by hand. */
+cli_bound cli_groups_bound(const lm_pool *pool, const lm_params *params,
+                           const lm_result *result);
+
 /* Writes the result JSON contract to path ("-" = standard output). With
  * violations (eval), they are listed too. `pseudonym(id, buffer, size)`,
  * when not NULL, replaces every id. Returns CLI_OK or prints the error. */
@@ -100,8 +114,10 @@ int cli_solve(int argc, char **argv, const cli_solver *solver);
 
 /* Writes the result as the --json/-o options ask, with pseudonyms when
  * source->pseudonymize (key in source->key); prints the text summary when
- * neither is given. Returns a CLI exit code. */
+ * neither is given. bound: the one to report, NULL for the result's own.
+ * Returns a CLI exit code. */
 int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_result *result,
-                      const char *csv_path, const char *json_path, bool with_violations);
+                      const char *csv_path, const char *json_path, bool with_violations,
+                      const cli_bound *bound);
 
 #endif

@@ -13,7 +13,9 @@ static const char usage_head[] =
     "group by the objective of docs/objective.md, and lists every violated hard\n"
     "constraint by group and participant: size, mix of roles, shared language,\n"
     "common slot, travel distance, step-free access, venue hours and capacity.\n"
-    "An empty slot or venue cell lets eval pick a feasible one.\n"
+    "An empty slot or venue cell lets eval pick a feasible one. The report ends\n"
+    "with an upper bound on the total of any grouping that keeps every rule, and\n"
+    "how close this one comes to it (\"bound\" and \"gap\" in the JSON).\n"
     "\n"
     "Options:\n"
     "  --json [FILE]        write the JSON result with \"violations\" and \"feasible\";\n"
@@ -30,9 +32,9 @@ static int help(void)
 }
 
 static void print_report(const cli_pool_source *source, const lm_pool *pool,
-                         lm_result *result)
+                         lm_result *result, const cli_bound *bound)
 {
-    cli_write_outputs(source, pool, result, NULL, NULL, true);
+    cli_write_outputs(source, pool, result, NULL, NULL, true, bound);
     size_t count = lm_result_violation_count(result);
     if (count == 0) {
         printf("No hard constraint is violated.\n");
@@ -130,10 +132,12 @@ int cmd_eval(int argc, char **argv)
     } else if ((status = lm_groups_evaluate(pool, params, grouping, result)) != LM_OK) {
         code = cli_report(status, result, groups_path);
     } else {
+        /* how far the grouping is from the best that any grouping could do */
+        cli_bound bound = cli_groups_bound(pool, params, result);
         if (json)
-            code = cli_write_outputs(&source, pool, result, NULL, json, true);
+            code = cli_write_outputs(&source, pool, result, NULL, json, true, &bound);
         else
-            print_report(&source, pool, result);
+            print_report(&source, pool, result, &bound);
         if (code == CLI_OK && fail_on_violation && lm_result_violation_count(result) > 0)
             code = CLI_BAD_INPUT;
     }

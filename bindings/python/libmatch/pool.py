@@ -285,7 +285,31 @@ class Pool(Handle):
                     owned(lib.lm_result_new, lib.lm_result_free, _RESULT_P) as result:
                 check(lib.lm_groups_evaluate(handle, params, grouping, result),
                       result, grouping, params, handle)
-                return results.read(handle, result, evaluated=True)
+                # how far it is from the best any grouping could do (as lmatch eval)
+                bound = self._bound(params)
+                mu = lib.lm_params_get_double(params, api.LM_PARAM_MU)
+                total = lib.lm_result_total(result)
+                return results.read(handle, result, evaluated=True,
+                                    bound=(bound, results.gap(bound, total, mu, len(self))))
+
+    def bound(self, min_size=None, max_size=None, min_per_role=None, weights=None,
+              language=None, max_km=None):
+        """An upper bound on the total of every grouping of the pool that
+        keeps the hard constraints under these parameters (lm_groups_bound):
+        no form_groups() result can exceed it."""
+        with parameters(None, min_size=min_size, max_size=max_size,
+                        min_per_role=min_per_role, weights=weights, language=language,
+                        max_km=max_km) as params:
+            return self._bound(params)
+
+    def _bound(self, params):
+        handle = self._handle()
+        value = ctypes.c_double()
+        status = lib.lm_groups_bound(handle, params, ctypes.byref(value))
+        if status == api.LM_E_INFEASIBLE:
+            lib.lm_params_check(params)  # puts the reason on params
+        check(status, params, handle)
+        return value.value
 
     def _fill_grouping(self, grouping, groups):
         handle = self._handle()

@@ -90,7 +90,14 @@ class Violation(typing.NamedTuple):
 
 @dataclasses.dataclass
 class Result:
-    """The outcome of form_groups(), match_pairs() or evaluate()."""
+    """The outcome of form_groups(), match_pairs() or evaluate().
+
+    `bound` is an upper bound on the total of every grouping of the pool
+    that keeps the hard constraints (lm_groups_bound(); the total itself
+    for an optimal result), and `gap` = (bound - total) / (bound + mu n):
+    how far the total may be from the best possible, 0.013 meaning within
+    1.3%. Both are NaN when unknown (pairs optimal only on the candidate
+    graph)."""
 
     groups: typing.List[Group]
     unassigned: typing.List[Unassigned]
@@ -98,6 +105,8 @@ class Result:
     optimality: str = "heuristic"
     violations: typing.List[Violation] = dataclasses.field(default_factory=list)
     evaluated: bool = False  # from evaluate(): violations are part of the answer
+    bound: float = math.nan
+    gap: float = math.nan
 
     @property
     def feasible(self):
@@ -106,6 +115,8 @@ class Result:
     def __repr__(self):
         placed = sum(g.size for g in self.groups)
         extra = ", %d violations" % len(self.violations) if self.evaluated else ""
+        if not math.isnan(self.gap):
+            extra += ", gap %.2g%%" % (100 * self.gap)
         return "<libmatch.Result: %d groups, %d of %d placed, total %.6g%s>" % (
             len(self.groups), placed, placed + len(self.unassigned), self.total, extra)
 
@@ -124,6 +135,8 @@ class Result:
             out["feasible"] = self.feasible
         out["optimality"] = self.optimality
         out["total"] = _json_number(self.total)
+        out["bound"] = _json_number(self.bound)
+        out["gap"] = _json_number(self.gap)
         return out
 
     def to_records(self):
@@ -185,8 +198,20 @@ def _reason_table():
 REASON_NAMES, REASON_TEXT = _reason_table()
 
 
-def read(pool, result, evaluated=False):
-    """Copies a C result (about the C pool) into a Result."""
+def gap(bound, total, mu, people):
+    """(bound - total) / (bound + mu * people), as lm_result_gap() computes
+    it: 0 when the bound is the total, NaN when unknown or not positive."""
+    if math.isnan(bound):
+        return math.nan
+    if bound == total:
+        return 0.0
+    scale = bound + mu * float(people)
+    return (bound - total) / scale if scale > 0 else math.nan
+
+
+def read(pool, result, evaluated=False, bound=None):
+    """Copies a C result (about the C pool) into a Result; bound: (bound,
+    gap) to report instead of the result's own (for evaluations)."""
     taxonomy = lib.lm_pool_taxonomy(pool)
     ids = {}
 
@@ -233,6 +258,8 @@ def read(pool, result, evaluated=False):
             kind=text(lib.lm_violation_name(lib.lm_result_violation_kind(result, k))),
             message=text(lib.lm_result_violation_message(result, k)),
         ))
+    if bound is None:
+        bound = (lib.lm_result_bound(result), lib.lm_result_gap(result))
     return Result(groups=groups, unassigned=unassigned, total=lib.lm_result_total(result),
                   optimality=_OPTIMALITY.get(lib.lm_result_optimality(result), "heuristic"),
-                  violations=violations, evaluated=evaluated)
+                  violations=violations, evaluated=evaluated, bound=bound[0], gap=bound[1])
