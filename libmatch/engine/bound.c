@@ -516,7 +516,7 @@ int lm__groups_bound_pairwise(const lm_pool *pool, const lm_params *params, size
     w.slots = lm__malloc(n * sizeof *w.slots);
     w.classes = lm__calloc(n, sizeof *w.classes);
     w.placeable = lm__malloc(n * sizeof *w.placeable);
-    double *numbers = lm__calloc(8 * n, sizeof *numbers);
+    double *numbers = lm__calloc(7 * n, sizeof *numbers);
     w.counts = lm__malloc((64 * 64 * 2 + 64 * 2) * sizeof *w.counts);
     int status = LM_E_NOMEM;
     if (!w.spoken || !w.flags || !w.slots || !w.classes || !w.placeable || !numbers ||
