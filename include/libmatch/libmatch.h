@@ -120,8 +120,10 @@ typedef enum lm_reason {
     LM_REASON_TOO_FAR = 3,            /* every possible meeting point is too far */
     LM_REASON_ROLE_SHORTAGE = 4,      /* not enough participants of the other role */
     LM_REASON_NO_VENUE = 5,           /* no reachable venue (open, step-free) with room left */
-    LM_REASON_NOT_PLACED = 6          /* feasible groups exist, but the best
+    LM_REASON_NOT_PLACED = 6,         /* feasible groups exist, but the best
                                          grouping found leaves them out */
+    LM_REASON_VENUES_FULL = 7         /* a group with others still out would fit
+                                         a venue, but every such place is taken */
 } lm_reason;
 
 /* A violated hard constraint, as reported by lm_groups_evaluate(). */

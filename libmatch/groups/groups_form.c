@@ -21,6 +21,7 @@
 #include "engine/bound_internal.h"
 #include "engine/constraints_internal.h"
 #include "groups/groups_job_internal.h"
+#include "groups/groups_reasons_internal.h"
 #include "engine/objective_internal.h"
 #include "common/parallel_internal.h"
 #include "model/result_internal.h"
@@ -447,6 +448,67 @@ done:
     return status;
 }
 
+/* ---- reasons -------------------------------------------------------------------- */
+
+/* Every unassigned person's reason, worked out on the final state of the
+ * run (groups_reasons.c), in place of the one their last region gave. */
+static int final_reasons(lm_groups_job *j)
+{
+    size_t groups = 0, members = 0, out = 0;
+    for (size_t r = 0; r < j->out_count; r++) {
+        groups += j->outs[r].group_count;
+        out += j->outs[r].unassigned_count;
+        for (size_t g = 0; g < j->outs[r].group_count; g++)
+            members += j->outs[r].sizes[g];
+    }
+    size_t *first = lm__malloc((groups + 1) * sizeof *first);
+    int *slots = lm__malloc((groups ? groups : 1) * sizeof *slots);
+    int *venues = lm__malloc((groups ? groups : 1) * sizeof *venues);
+    size_t *who = lm__malloc((out ? out : 1) * sizeof *who);
+    lm_reason *reasons = lm__malloc((out ? out : 1) * sizeof *reasons);
+    int status = LM_E_NOMEM;
+    if (!first || !slots || !venues || !who || !reasons)
+        goto done;
+    size_t g_at = 0, out_at = 0;
+    first[0] = 0;
+    for (size_t r = 0; r < j->out_count; r++) {
+        const lm_region_out *o = &j->outs[r];
+        for (size_t g = 0; g < o->group_count; g++, g_at++) {
+            first[g_at + 1] = first[g_at] + o->sizes[g];
+            slots[g_at] = o->slots[g];
+            venues[g_at] = o->venues[g];
+        }
+        for (size_t k = 0; k < o->unassigned_count; k++)
+            who[out_at++] = o->unassigned[k];
+    }
+    /* the regions' members lists are already concatenated group by group */
+    size_t *list = lm__malloc((members ? members : 1) * sizeof *list);
+    if (!list)
+        goto done;
+    size_t at = 0;
+    for (size_t r = 0; r < j->out_count; r++) {
+        size_t in_region = 0;
+        for (size_t g = 0; g < j->outs[r].group_count; g++)
+            in_region += j->outs[r].sizes[g];
+        memcpy(list + at, j->outs[r].members, in_region * sizeof *list);
+        at += in_region;
+    }
+    lm_final_groups final = {groups, first, list, slots, venues};
+    status = lm__groups_explain(j->pool, j->params, &final, who, out, reasons, NULL);
+    lm__free(list);
+    out_at = 0;
+    for (size_t r = 0; r < j->out_count && status == LM_OK; r++)
+        for (size_t k = 0; k < j->outs[r].unassigned_count; k++)
+            j->outs[r].reasons[k] = reasons[out_at++];
+done:
+    lm__free(first);
+    lm__free(slots);
+    lm__free(venues);
+    lm__free(who);
+    lm__free(reasons);
+    return status;
+}
+
 /* ---- the run -------------------------------------------------------------------- */
 
 int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *result)
@@ -494,6 +556,8 @@ int lm_groups_form(const lm_pool *pool, const lm_params *params, lm_result *resu
         if (added == 0)
             break;
     }
+    if (status == LM_OK)
+        status = final_reasons(&j);
     if (status == LM_OK)
         status = build_result(&j, result);
     lm__groups_outs_free(j.outs, j.out_count);

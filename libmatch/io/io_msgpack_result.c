@@ -354,7 +354,7 @@ static int read_unassigned(load_state *s)
     at = r->offset;
     if (lm__mp_read_str(r, &name, &length) != LM_OK)
         return r->status;
-    for (int reason = LM_REASON_NONE; reason <= LM_REASON_NOT_PLACED; reason++) {
+    for (int reason = LM_REASON_NONE; reason <= LM_REASON_VENUES_FULL; reason++) {
         const char *known = lm_reason_name((lm_reason)reason);
         if (strlen(known) == length && memcmp(known, name, length) == 0)
             return lm__result_add_unassigned(s->result, (size_t)index, (lm_reason)reason) ==

@@ -227,8 +227,9 @@ const char *lm_reason_string(lm_reason reason)
     case LM_REASON_NO_COMMON_SLOT: return "no common free slot with enough others";
     case LM_REASON_TOO_FAR: return "too far from enough others";
     case LM_REASON_ROLE_SHORTAGE: return "not enough participants of the other role";
-    case LM_REASON_NO_VENUE: return "no reachable, open, accessible venue with room left";
+    case LM_REASON_NO_VENUE: return "no venue within reach, open when they are free, accessible";
     case LM_REASON_NOT_PLACED: return "fits a group, but the best grouping found leaves them out";
+    case LM_REASON_VENUES_FULL: return "a group would fit, but the venues it could use are full";
     }
     return "unknown reason";
 }
@@ -243,6 +244,7 @@ const char *lm_reason_name(lm_reason reason)
     case LM_REASON_ROLE_SHORTAGE: return "role_shortage";
     case LM_REASON_NO_VENUE: return "no_venue";
     case LM_REASON_NOT_PLACED: return "not_placed";
+    case LM_REASON_VENUES_FULL: return "venues_full";
     }
     return "unknown";
 }
