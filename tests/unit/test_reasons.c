@@ -373,7 +373,7 @@ static lm_pool *random_pool(uint64_t *rng, size_t n, size_t venues, bool crowded
                              LM_OK);
     }
     for (size_t v = 0; v < venues; v++) {
-        char id[8];
+        char id[24]; /* "v" and any size_t */
         uint64_t open = crowded ? MON_EV : 0;
         for (int s = 0; s < 3; s++)
             open |= pick(rng, 100) < 40 ? slots[s] : 0;
