@@ -264,7 +264,7 @@ static int search_region(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thr
 
 /* With `reasons` false, the region's unassigned people are left out of
  * `out` (the fill: they keep the reason an earlier region gave them). */
-static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, bool venues_full,
+static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of,
                    bool reasons, lm_region_out *out)
 {
     size_t groups = 0, members = 0, unassigned = 0;
@@ -306,12 +306,9 @@ static int collect(const lm_gstate *s, const int *slot_of, const int *venue_of, 
         if (s->group_of[k] != LM_NO_GROUP)
             continue;
         out->unassigned[out->unassigned_count] = s->items[k].person;
-        lm_reason reason = lm__groups_reason(s, k);
-        /* Groups were dissolved for want of a free venue slot: that, not the
-         * search, is what kept these people out. */
-        if (reason == LM_REASON_NOT_PLACED && venues_full)
-            reason = LM_REASON_NO_VENUE;
-        out->reasons[out->unassigned_count] = reason;
+        /* provisional: lm_groups_form() works out every reason on the final
+         * state, once all phases are done (groups_reasons.c) */
+        out->reasons[out->unassigned_count] = LM_REASON_NOT_PLACED;
         out->unassigned_count++;
     }
     out->total = region_objective(s);
@@ -502,20 +499,16 @@ int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread)
         venue_of = lm__malloc((s.group_count ? s.group_count : 1) * sizeof *venue_of);
         status = slot_of && venue_of ? place_groups(&s, slot_of, venue_of) : LM_E_NOMEM;
     }
-    bool venues_full = false;
     if (status == LM_OK) {
         /* Groups that found no free venue slot dissolve; their members may
          * still fit into placed groups. */
         for (uint32_t g = 0; g < s.group_count; g++)
-            if (s.size[g] > 0 && slot_of[g] < 0) {
-                venues_full = true;
-                while (s.size[g] > 0)
-                    lm__gstate_apply(&s, g, s.members[(size_t)g * s.max_size], LM_NONE_ITEM);
-            }
+            while (s.size[g] > 0 && slot_of[g] < 0)
+                lm__gstate_apply(&s, g, s.members[(size_t)g * s.max_size], LM_NONE_ITEM);
         status = lm__groups_insert(&s, slot_of, venue_of);
     }
     if (status == LM_OK)
-        status = collect(&s, slot_of, venue_of, venues_full, !j->filling, &j->outs[r]);
+        status = collect(&s, slot_of, venue_of, !j->filling, &j->outs[r]);
     lm__free(slot_of);
     lm__free(venue_of);
     lm__gstate_free(&s);

@@ -303,7 +303,5 @@ uint32_t lm__fill_candidates(const lm_fill *fill, const lm_pool *pool, const lm_
                              uint32_t v, uint64_t room_slots, uint32_t room, const uint8_t *open,
                              uint32_t *counters, uint32_t *out);
 
-/* Why item stays unassigned (see lm_reason). */
-lm_reason lm__groups_reason(const lm_gstate *state, uint32_t item);
 
 #endif

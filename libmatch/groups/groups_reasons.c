@@ -629,13 +629,3 @@ int lm__groups_explain(const lm_pool *pool, const lm_params *params,
     explain_free(&e);
     return status;
 }
-
-/* A region's provisional reason: lm_groups_form() replaces every reason
- * with lm__groups_explain() once all phases are done, so a region has
- * nothing to work out. */
-lm_reason lm__groups_reason(const lm_gstate *state, uint32_t item)
-{
-    (void)state;
-    (void)item;
-    return LM_REASON_NOT_PLACED;
-}
