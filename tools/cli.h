@@ -136,13 +136,31 @@ typedef struct cli_pseudonymizer {
 } cli_pseudonymizer;
 const char *cli_pseudonym_of(void *context, const char *id);
 
-/* Opens path for writing with owner-only permissions ("-" = stdout); prints
- * the reason and returns NULL on failure. */
-FILE *cli_open_private(const char *path);
 
 int cmd_keygen(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_pseudonyms(int argc, char **argv);
+
+/* ---- output files (cli_output.c) -------------------------------------------
+ * Every file the tool writes itself (JSON, the pseudonym map) is written the
+ * way the library saves its files: into a private (0600) temporary file in
+ * the target's folder, renamed over the target once complete, so a failure
+ * leaves the old file intact. An existing file keeps its mode only when it is
+ * no more open than 0600; a symlink at the target is replaced, not followed;
+ * pipes and devices (and links to them, such as /dev/stdout) are written in
+ * place; "-" is standard output. */
+typedef struct cli_output {
+    FILE *file;        /* where to write */
+    const char *path;  /* the target */
+    char *temporary;   /* renamed over path on success; NULL when written in place */
+} cli_output;
+
+/* Prints the reason and returns CLI_BAD_INPUT when the file cannot be made. */
+int cli_output_open(cli_output *output, const char *path);
+/* Finishes the file: with complete, flushes, syncs and renames it into
+ * place (CLI_OK, or the reason printed and CLI_BAD_INPUT); without, removes
+ * the temporary file and returns CLI_BAD_INPUT (the caller printed why). */
+int cli_output_close(cli_output *output, bool complete);
 
 /* ---- text output ------------------------------------------------------------ */
 

@@ -119,22 +119,3 @@ const char *cli_pseudonym_of(void *context, const char *id)
         return "ps-?"; /* never the real id */
     return renamer->buffer;
 }
-
-FILE *cli_open_private(const char *path)
-{
-    if (strcmp(path, "-") == 0)
-        return stdout;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
-    if (fd < 0) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    /* An existing file keeps its mode through O_TRUNC: make it private. */
-    (void)fchmod(fd, S_IRUSR | S_IWUSR);
-    FILE *file = fdopen(fd, "w");
-    if (!file) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
-        close(fd);
-    }
-    return file;
-}

@@ -308,12 +308,11 @@ static int write_result_json(const char *path, const lm_pool *pool, const lm_res
                              bool with_violations, cli_id_fn rename, void *context,
                              const cli_bound *bound)
 {
-    bool to_stdout = strcmp(path, "-") == 0;
-    FILE *out = to_stdout ? stdout : fopen(path, "w");
-    if (!out)
-        return cli_error("%s: %s", path, strerror(errno));
+    cli_output out;
+    if (cli_output_open(&out, path) != CLI_OK)
+        return CLI_BAD_INPUT;
     json_writer w;
-    json_init(&w, out);
+    json_init(&w, out.file);
     json_begin_object(&w);
     json_key(&w, "groups");
     json_begin_array(&w);
@@ -363,12 +362,11 @@ static int write_result_json(const char *path, const lm_pool *pool, const lm_res
     json_key(&w, "gap");
     json_number(&w, bound->gap);
     json_end_object(&w);
-    int failed = json_finish(&w);
-    if (!to_stdout && fclose(out) != 0)
-        failed = -1;
-    if (failed)
+    if (json_finish(&w) != 0) {
+        cli_output_close(&out, false);
         return cli_error("%s: could not write the JSON result", path);
-    return CLI_OK;
+    }
+    return cli_output_close(&out, true);
 }
 
 int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result *result,

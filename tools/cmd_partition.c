@@ -211,11 +211,11 @@ done:
 
 static int write_json(const char *path, const instance *in, const lm_result *result)
 {
-    FILE *out = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-    if (!out)
-        return cli_error("%s: %s", path, strerror(errno));
+    cli_output out;
+    if (cli_output_open(&out, path) != CLI_OK)
+        return CLI_BAD_INPUT;
     json_writer json;
-    json_init(&json, out);
+    json_init(&json, out.file);
     json_begin_object(&json);
     json_key(&json, "n");
     json_uint(&json, in->n);
@@ -229,10 +229,11 @@ static int write_json(const char *path, const instance *in, const lm_result *res
         json_int(&json, lm_result_item_group(result, i));
     json_end_array(&json);
     json_end_object(&json);
-    int status = json_finish(&json);
-    if (out != stdout && fclose(out) != 0)
-        status = -1;
-    return status == 0 ? CLI_OK : cli_error("%s: could not write the JSON", path);
+    if (json_finish(&json) != 0) {
+        cli_output_close(&out, false);
+        return cli_error("%s: could not write the JSON", path);
+    }
+    return cli_output_close(&out, true);
 }
 
 static void print_summary(const instance *in, const lm_result *result, double seconds)

@@ -68,11 +68,12 @@ static int write_map(const char *output, lm_pool *pool, lm_key *key, char **want
                              wanted[k]);
         }
     }
-    FILE *out = cli_open_private(output ? output : "-");
-    if (!out) {
+    cli_output file;
+    if (cli_output_open(&file, output ? output : "-") != CLI_OK) {
         free(names);
         return CLI_BAD_INPUT;
     }
+    FILE *out = file.file;
     fputs("pseudonym,id\n", out);
     for (size_t i = 0; i < n; i++) {
         bool chosen = wanted_count == 0;
@@ -85,11 +86,7 @@ static int write_map(const char *output, lm_pool *pool, lm_key *key, char **want
         fputc('\n', out);
     }
     free(names);
-    bool failed = fflush(out) != 0 || ferror(out);
-    if (out != stdout)
-        failed |= fclose(out) != 0;
-    return failed ? cli_error("cannot write '%s'", output ? output : "standard output")
-                  : CLI_OK;
+    return cli_output_close(&file, true);
 }
 
 int cmd_pseudonyms(int argc, char **argv)

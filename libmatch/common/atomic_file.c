@@ -70,13 +70,21 @@ static void sync_folder(const char *folder)
 
 /* A FIFO or a character device (a pipe, /dev/null, a terminal) is written
  * in place: there is no old content to keep, and a rename over it would
- * replace the device with a plain file. */
-static int write_stream(const char *path, int (*writer)(void *context, FILE *file),
-                        void *context, lm_object *error)
+ * replace the device with a plain file. A symlink to one (/dev/stdout) is
+ * followed, but the opened file must still be a FIFO or a device: a link
+ * swapped for one to a regular file in between is refused, never written. */
+static int write_stream(const char *path, bool through_link,
+                        int (*writer)(void *context, FILE *file), void *context,
+                        lm_object *error)
 {
-    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | (through_link ? 0 : O_NOFOLLOW));
     if (fd < 0)
         return fail_errno(error, path, "open", errno);
+    struct stat opened;
+    if (fstat(fd, &opened) != 0 || !(S_ISFIFO(opened.st_mode) || S_ISCHR(opened.st_mode))) {
+        close(fd);
+        return fail_errno(error, path, "open", ELOOP);
+    }
     FILE *file = fdopen(fd, "w");
     if (!file) {
         int code = errno;
@@ -92,14 +100,31 @@ static int write_stream(const char *path, int (*writer)(void *context, FILE *fil
     return status;
 }
 
+/* The permission bits of the new file: an existing regular file's own when
+ * they are no more open than 0600 (a file made read-only stays so), else
+ * 0600, as saved files hold personal data. A symlink at the target is not
+ * followed: the new file replaces the link, and the file it pointed to is
+ * neither read nor written. */
+static mode_t new_mode(const struct stat *target, bool exists)
+{
+    const mode_t private_bits = S_IRUSR | S_IWUSR;
+    if (exists && S_ISREG(target->st_mode) && (target->st_mode & 07777 & ~private_bits) == 0)
+        return target->st_mode & 07777;
+    return private_bits;
+}
+
 int lm__atomic_write(const char *path, int (*writer)(void *context, FILE *file), void *context,
                      lm_object *error)
 {
     if (!path || !*path || path[strlen(path) - 1] == '/')
         return lm__fail(error, LM_E_INVALID, "'%s' is not a file name", path ? path : "(null)");
-    struct stat target;
-    if (lstat(path, &target) == 0 && (S_ISFIFO(target.st_mode) || S_ISCHR(target.st_mode)))
-        return write_stream(path, writer, context, error);
+    struct stat target, followed;
+    bool exists = lstat(path, &target) == 0;
+    if (exists && (S_ISFIFO(target.st_mode) || S_ISCHR(target.st_mode)))
+        return write_stream(path, false, writer, context, error);
+    if (exists && S_ISLNK(target.st_mode) && stat(path, &followed) == 0 &&
+        (S_ISFIFO(followed.st_mode) || S_ISCHR(followed.st_mode)))
+        return write_stream(path, true, writer, context, error);
     char *temporary = NULL, *folder = NULL;
     if (temporary_name(path, &temporary, &folder) != LM_OK)
         return lm__fail(error, LM_E_NOMEM, "out of memory");
@@ -109,9 +134,12 @@ int lm__atomic_write(const char *path, int (*writer)(void *context, FILE *file),
         status = fail_errno(error, path, "create temporary file", errno);
         goto done;
     }
-    struct stat old;
-    if (stat(path, &old) == 0 && S_ISREG(old.st_mode))
-        (void)fchmod(fd, old.st_mode & 07777);
+    if (fchmod(fd, new_mode(&target, exists)) != 0) {
+        status = fail_errno(error, path, "set permissions", errno);
+        close(fd);
+        unlink(temporary);
+        goto done;
+    }
     FILE *file = fdopen(fd, "w");
     if (!file) {
         status = fail_errno(error, path, "open", errno);

@@ -1,5 +1,6 @@
 /* Atomic saves: a failure at any step keeps the old file and leaves no
- * temporary file behind; success replaces the file and keeps its mode. */
+ * temporary file behind; success replaces the file, private (0600) unless
+ * the old file was already stricter, and never writes through a symlink. */
 #include <check.h>
 #include <fcntl.h>
 #include <dirent.h>
@@ -134,11 +135,19 @@ START_TEST(success_replaces_and_keeps_mode)
     struct stat info;
     ck_assert_int_eq(stat(target, &info), 0);
     ck_assert_int_eq(info.st_mode & 0777, 0600); /* new files hold personal data */
+    /* a mode more open than 0600 is not kept: the file holds personal data */
     ck_assert_int_eq(chmod(target, 0640), 0);
     ck_assert_int_eq(lm__atomic_write(target, write_new, "second\n", &error), LM_OK);
     assert_content(target, "second\n");
     ck_assert_int_eq(stat(target, &info), 0);
-    ck_assert_int_eq(info.st_mode & 0777, 0640);
+    ck_assert_int_eq(info.st_mode & 0777, 0600);
+    /* a stricter one is */
+    ck_assert_int_eq(chmod(target, 0400), 0);
+    ck_assert_int_eq(lm__atomic_write(target, write_new, "third\n", &error), LM_OK);
+    ck_assert_int_eq(stat(target, &info), 0);
+    ck_assert_int_eq(info.st_mode & 0777, 0400);
+    ck_assert_int_eq(chmod(target, 0600), 0);
+    ck_assert_int_eq(lm__atomic_write(target, write_new, "second\n", &error), LM_OK);
     char names[256];
     listing(names, sizeof names);
     ck_assert_str_eq(names, "pool.csv");
@@ -202,6 +211,51 @@ START_TEST(streams_are_written_in_place)
 }
 END_TEST
 
+/* A symlink planted at the target is replaced by the new private file; the
+ * file it pointed to is neither written nor has its mode copied. */
+START_TEST(symlinks_are_replaced_not_followed)
+{
+    char victim[600];
+    snprintf(victim, sizeof victim, "%s/victim", folder);
+    put(victim, "victim\n");
+    ck_assert_int_eq(chmod(victim, 0644), 0);
+    ck_assert_int_eq(symlink(victim, target), 0);
+    ck_assert_int_eq(lm__atomic_write(target, write_new, "personal\n", &error), LM_OK);
+    assert_content(victim, "victim\n");
+    assert_content(target, "personal\n");
+    struct stat info;
+    ck_assert_int_eq(lstat(target, &info), 0);
+    ck_assert(S_ISREG(info.st_mode));
+    ck_assert_int_eq(info.st_mode & 0777, 0600);
+    ck_assert_int_eq(stat(victim, &info), 0);
+    ck_assert_int_eq(info.st_mode & 0777, 0644);
+    /* a dangling link is replaced too, and nothing is created where it pointed */
+    char dangling[600], nowhere[600];
+    snprintf(dangling, sizeof dangling, "%s/dangling", folder);
+    snprintf(nowhere, sizeof nowhere, "%s/nowhere", folder);
+    ck_assert_int_eq(symlink(nowhere, dangling), 0);
+    ck_assert_int_eq(lm__atomic_write(dangling, write_new, "x\n", &error), LM_OK);
+    ck_assert_int_eq(lstat(nowhere, &info), -1);
+    ck_assert_int_eq(lstat(dangling, &info), 0);
+    ck_assert(S_ISREG(info.st_mode));
+    /* a link to a pipe (like /dev/stdout) is written through */
+    char fifo[600], link_to_fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/pipe", folder);
+    snprintf(link_to_fifo, sizeof link_to_fifo, "%s/stdout", folder);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_int_eq(symlink(fifo, link_to_fifo), 0);
+    int reader = open(fifo, O_RDONLY | O_NONBLOCK);
+    ck_assert_int_ge(reader, 0);
+    ck_assert_int_eq(lm__atomic_write(link_to_fifo, write_new, "piped\n", &error), LM_OK);
+    char text[32] = "";
+    ck_assert_int_eq(read(reader, text, sizeof text - 1), 6);
+    ck_assert_str_eq(text, "piped\n");
+    close(reader);
+    ck_assert_int_eq(lstat(link_to_fifo, &info), 0);
+    ck_assert(S_ISLNK(info.st_mode));
+}
+END_TEST
+
 START_TEST(pool_save_goes_through_the_atomic_writer)
 {
     lm_pool *pool;
@@ -243,6 +297,7 @@ int main(void)
     tcase_add_test(tc, success_replaces_and_keeps_mode);
     tcase_add_test(tc, missing_folder_is_an_io_error);
     tcase_add_test(tc, streams_are_written_in_place);
+    tcase_add_test(tc, symlinks_are_replaced_not_followed);
     tcase_add_test(tc, pool_save_goes_through_the_atomic_writer);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
