@@ -38,6 +38,7 @@ ALLOWED = {
     "partition": {"common", "model", "engine", "partition"},
     "io": {"common", "model", "privacy", "io"},
     "privacy": {"common", "model", "privacy"},
+    "rounds": {"common", "model", "engine", "rounds"},
 }
 
 # Headers the build generates: they exist in the build tree, not the checkout.

@@ -33,6 +33,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_pairs(int argc, char **argv);
+int cmd_rounds(int argc, char **argv);
 int cmd_partition(int argc, char **argv);
 
 /* ---- option parsing ------------------------------------------------------- */
@@ -83,6 +84,7 @@ int cli_error(const char *format, ...)
 /* ---- pools -------------------------------------------------------------------- */
 
 /* Where a pool comes from; NULL fields mean "none" or "the default". */
+struct json_writer;
 typedef struct cli_pool_source {
     const char *path;     /* participants CSV */
     const char *venues;   /* venues CSV */
@@ -94,6 +96,10 @@ typedef struct cli_pool_source {
     lm_key *key;                 /* the loaded key (NULL: none), see cli_prepare_key() */
     size_t participant_warnings; /* set by cli_load_pool(): the warnings of
                                     `path`; the venues file's follow them */
+    /* More keys of the result JSON, after "gap" (NULL: none): what
+     * --history reports (cli_history.c). */
+    void (*json_extra)(void *context, struct json_writer *writer, const lm_result *result);
+    void *json_extra_context;
 } cli_pool_source;
 
 /* Loads a taxonomy from path, or the default when path is NULL. Prints the

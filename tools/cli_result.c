@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli_result.h"
+#include "cli_history.h"
 #include "json.h"
 
 const char cli_run_options_help[] =
@@ -19,7 +20,8 @@ const char cli_run_options_help[] =
     "  --weights LIST       alpha,beta,gamma,eta,lambda,mu (default 1,1,1,1,0.5,10) or\n"
     "                       name=value pairs: theme=2,balance=1 (names: theme/alpha,\n"
     "                       shared/beta, exchange/gamma, cohost/eta, balance/lambda,\n"
-    "                       unassigned/mu; docs/objective.md explains each)\n"
+    "                       unassigned/mu, repeat/rho with --history;\n"
+    "                       docs/objective.md explains each)\n"
     "  --effort E           search effort (default 20); never depends on the clock\n"
     "  --time-limit S       stop searching after S seconds (results may then vary)\n"
     "  --no-language        do not require a shared language\n"
@@ -40,6 +42,7 @@ static const struct {
     {{"theme", "alpha"}, LM_PARAM_ALPHA},      {{"shared", "beta"}, LM_PARAM_BETA},
     {{"exchange", "gamma"}, LM_PARAM_GAMMA},   {{"cohost", "eta"}, LM_PARAM_ETA},
     {{"balance", "lambda"}, LM_PARAM_LAMBDA},  {{"unassigned", "mu"}, LM_PARAM_MU},
+    {{"repeat", "rho"}, LM_PARAM_REPEAT},
 };
 
 static bool parse_weights(const char *command, const char *text, lm_params *params)
@@ -55,7 +58,7 @@ static bool parse_weights(const char *command, const char *text, lm_params *para
         int index = -1;
         if (equals) {
             *equals = '\0';
-            for (size_t k = 0; k < 6; k++)
+            for (size_t k = 0; k < sizeof weight_names / sizeof weight_names[0]; k++)
                 if (strcmp(piece, weight_names[k].names[0]) == 0 ||
                     strcmp(piece, weight_names[k].names[1]) == 0)
                     index = (int)k;
@@ -304,64 +307,73 @@ static void describe_gap(double gap, char *text, size_t size)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+void cli_json_result(json_writer *w, const lm_pool *pool, const lm_result *result,
+                     bool with_violations, cli_id_fn rename, void *context,
+                     const cli_bound *bound, const cli_pool_source *source)
+{
+    json_begin_object(w);
+    json_key(w, "groups");
+    json_begin_array(w);
+    for (size_t g = 0; g < lm_result_group_count(result); g++)
+        write_group(w, pool, result, g, rename, context);
+    json_end_array(w);
+    json_key(w, "unassigned");
+    json_begin_array(w);
+    for (size_t k = 0; k < lm_result_unassigned_count(result); k++) {
+        lm_reason reason = lm_result_unassigned_reason(result, k);
+        json_begin_object(w);
+        json_key(w, "id");
+        json_string(w, name_of(pool, lm_result_unassigned(result, k), rename, context));
+        json_key(w, "reason");
+        json_string(w, lm_reason_name(reason));
+        json_key(w, "explanation");
+        json_string(w, lm_reason_string(reason));
+        json_end_object(w);
+    }
+    json_end_array(w);
+    if (with_violations) {
+        json_key(w, "violations");
+        json_begin_array(w);
+        for (size_t k = 0; k < lm_result_violation_count(result); k++) {
+            json_begin_object(w);
+            json_key(w, "group");
+            json_uint(w, lm_result_violation_group(result, k));
+            json_key(w, "participant");
+            int64_t who = lm_result_violation_participant(result, k);
+            json_string(w, who >= 0 ? name_of(pool, (size_t)who, rename, context) : NULL);
+            json_key(w, "kind");
+            json_string(w, lm_violation_name(lm_result_violation_kind(result, k)));
+            json_key(w, "message");
+            json_string(w, rename ? NULL : lm_result_violation_message(result, k));
+            json_end_object(w);
+        }
+        json_end_array(w);
+        json_key(w, "feasible");
+        json_bool(w, lm_result_violation_count(result) == 0);
+    }
+    json_key(w, "optimality");
+    json_string(w, optimality_name(lm_result_optimality(result)));
+    json_key(w, "total");
+    json_number(w, lm_result_total(result));
+    json_key(w, "bound");
+    json_number(w, bound->bound);
+    json_key(w, "gap");
+    json_number(w, bound->gap);
+    if (source && source->json_extra)
+        source->json_extra(source->json_extra_context, w, result);
+    json_end_object(w);
+}
+
 static int write_result_json(const char *path, const lm_pool *pool, const lm_result *result,
                              bool with_violations, cli_id_fn rename, void *context,
-                             const cli_bound *bound)
+                             const cli_bound *bound, const cli_pool_source *source)
 {
     cli_output out;
     if (cli_output_open(&out, path) != CLI_OK)
         return CLI_BAD_INPUT;
     json_writer w;
     json_init(&w, out.file);
-    json_begin_object(&w);
-    json_key(&w, "groups");
-    json_begin_array(&w);
-    for (size_t g = 0; g < lm_result_group_count(result); g++)
-        write_group(&w, pool, result, g, rename, context);
-    json_end_array(&w);
-    json_key(&w, "unassigned");
-    json_begin_array(&w);
-    for (size_t k = 0; k < lm_result_unassigned_count(result); k++) {
-        lm_reason reason = lm_result_unassigned_reason(result, k);
-        json_begin_object(&w);
-        json_key(&w, "id");
-        json_string(&w, name_of(pool, lm_result_unassigned(result, k), rename, context));
-        json_key(&w, "reason");
-        json_string(&w, lm_reason_name(reason));
-        json_key(&w, "explanation");
-        json_string(&w, lm_reason_string(reason));
-        json_end_object(&w);
-    }
-    json_end_array(&w);
-    if (with_violations) {
-        json_key(&w, "violations");
-        json_begin_array(&w);
-        for (size_t k = 0; k < lm_result_violation_count(result); k++) {
-            json_begin_object(&w);
-            json_key(&w, "group");
-            json_uint(&w, lm_result_violation_group(result, k));
-            json_key(&w, "participant");
-            int64_t who = lm_result_violation_participant(result, k);
-            json_string(&w, who >= 0 ? name_of(pool, (size_t)who, rename, context) : NULL);
-            json_key(&w, "kind");
-            json_string(&w, lm_violation_name(lm_result_violation_kind(result, k)));
-            json_key(&w, "message");
-            json_string(&w, rename ? NULL : lm_result_violation_message(result, k));
-            json_end_object(&w);
-        }
-        json_end_array(&w);
-        json_key(&w, "feasible");
-        json_bool(&w, lm_result_violation_count(result) == 0);
-    }
-    json_key(&w, "optimality");
-    json_string(&w, optimality_name(lm_result_optimality(result)));
-    json_key(&w, "total");
-    json_number(&w, lm_result_total(result));
-    json_key(&w, "bound");
-    json_number(&w, bound->bound);
-    json_key(&w, "gap");
-    json_number(&w, bound->gap);
-    json_end_object(&w);
+    cli_json_result(&w, pool, result, with_violations, rename, context, bound, source);
     if (json_finish(&w) != 0) {
         cli_output_close(&out, false);
         return cli_error("%s: could not write the JSON result", path);
@@ -373,7 +385,8 @@ int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result
                           bool with_violations, cli_id_fn rename, void *context)
 {
     cli_bound bound = cli_result_bound(result);
-    return write_result_json(path, pool, result, with_violations, rename, context, &bound);
+    return write_result_json(path, pool, result, with_violations, rename, context, &bound,
+                             NULL);
 }
 
 /* ---- text for coordinators ---------------------------------------------------------- */
@@ -547,7 +560,7 @@ int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_res
     }
     if (code == CLI_OK && json_path)
         code = write_result_json(json_path, pool, result, with_violations, rename, context,
-                                 bound);
+                                 bound, source);
     if (code == CLI_OK && !csv_path && !json_path)
         print_groups(stdout, pool, result, rename, context, bound);
     return code;
@@ -576,10 +589,18 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
     if (lm_params_new(&params) != LM_OK)
         return cli_error("out of memory");
     cli_pool_source source = {0};
+    cli_history history = {0}; /* --history, --no-repeats (cli_history.c) */
     const char *output = NULL, *json = NULL;
     bool quiet = false;
     int option, code = CLI_OK;
     while ((option = cli_getopt(argc, argv, "o:h", solver->options)) != -1) {
+        int own = cli_history_option(solver->name, option, optarg, params, &history);
+        if (own < 0) {
+            code = CLI_USAGE;
+            goto done;
+        }
+        if (own)
+            continue;
         int handled = cli_run_option(solver->name, option, optarg, params, &quiet, &source);
         if (handled < 0) {
             code = CLI_USAGE;
@@ -591,7 +612,8 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
         case 'o': output = optarg; break;
         case OPT_JSON: json = optarg; break;
         case 'h':
-            printf("%s%s", solver->usage, solver->more_usage ? solver->more_usage : "");
+            printf("%s%s%s", solver->usage, cli_history_options_help,
+                   solver->more_usage ? solver->more_usage : "");
             code = CLI_OK;
             goto done;
         default: code = CLI_USAGE; goto done;
@@ -609,6 +631,8 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
     code = cli_prepare_key(solver->name, &source, &key);
     if (code == CLI_OK)
         code = cli_load_pool(&source, &pool);
+    if (code == CLI_OK)
+        code = cli_history_load(solver->name, pool, params, &history, &source);
     if (code != CLI_OK)
         goto done;
     if (lm_result_new(&result) != LM_OK) {
@@ -630,6 +654,7 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
         code = cli_write_outputs(&source, pool, result, output, json, false, NULL);
     }
 done:
+    cli_history_free(&history);
     lm_result_free(result);
     lm_pool_free(pool);
     lm_key_free(key);

@@ -92,6 +92,14 @@ typedef const char *(*cli_id_fn)(void *context, const char *id);
 int cli_write_result_json(const char *path, const lm_pool *pool, const lm_result *result,
                           bool with_violations, cli_id_fn rename, void *context);
 
+/* Writes the result JSON object of the contract above into w (lmatch
+ * rounds puts one per round in an array), with source's extra keys when
+ * source is not NULL. */
+struct json_writer;
+void cli_json_result(struct json_writer *w, const lm_pool *pool, const lm_result *result,
+                     bool with_violations, cli_id_fn rename, void *context,
+                     const cli_bound *bound, const cli_pool_source *source);
+
 /* Prints the result for a coordinator: each group's theme, day and time,
  * venue, members with their role, co-hosts, and why they fit (shared
  * topics, who teaches what to whom), then who stays out and why. */

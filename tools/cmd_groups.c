@@ -1,5 +1,6 @@
 /* lmatch groups: forms mixed, equal-role project groups from a pool. */
 
+#include "cli_history.h"
 #include "cli_result.h"
 
 static const char usage_head[] =
@@ -20,6 +21,7 @@ int cmd_groups(int argc, char **argv)
 {
     static const struct option options[] = {
         CLI_RUN_OPTIONS,
+        CLI_HISTORY_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         {"json", required_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},

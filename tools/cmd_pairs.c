@@ -1,6 +1,7 @@
 /* lmatch pairs: newcomer-resident buddy pairs ("taalmaatjes"), matched
  * exactly. The outputs are those of `lmatch groups`, with groups of two. */
 
+#include "cli_history.h"
 #include "cli_result.h"
 
 static const char usage[] =
@@ -45,6 +46,7 @@ static const char usage[] =
 int cmd_pairs(int argc, char **argv)
 {
     static const struct option options[] = {
+        CLI_HISTORY_OPTIONS,
         {"venues", required_argument, NULL, OPT_VENUES},
         {"candidates", required_argument, NULL, OPT_CANDIDATES},
         {"threads", required_argument, NULL, OPT_THREADS},

@@ -157,8 +157,11 @@ typedef enum lm_param_int {
     LM_PARAM_THREADS = 5,      /* default 1; results depend on it (same for same count) */
     LM_PARAM_EFFORT = 6,       /* search budget in local-search rounds per participant
                                   (default 20); never depends on the clock */
-    LM_PARAM_CANDIDATES = 7    /* pairs: partners kept per person on the candidate
+    LM_PARAM_CANDIDATES = 7,   /* pairs: partners kept per person on the candidate
                                   graph; 0 = decide by size (dense when small) */
+    LM_PARAM_NO_REPEATS = 8    /* 1: people who met in the history (lm_params_set_history)
+                                  never share a group again; 0 (default): a repeat
+                                  costs LM_PARAM_REPEAT */
 } lm_param_int;
 
 /* Real parameters (lm_params_set_double). */
@@ -170,7 +173,13 @@ typedef enum lm_param_double {
     LM_PARAM_LAMBDA = 4,         /* weight of balance (subtracted), default 0.5 */
     LM_PARAM_MU = 5,             /* penalty per unassigned participant, default 10 */
     LM_PARAM_DEFAULT_MAX_KM = 6, /* travel distance when a participant gives none, default 5 */
-    LM_PARAM_TIME_LIMIT = 7      /* wall-clock limit in seconds, 0 = none (default) */
+    LM_PARAM_TIME_LIMIT = 7,     /* wall-clock limit in seconds, 0 = none (default) */
+    LM_PARAM_REPEAT = 8,         /* what the search pays per pair of members who met
+                                  before (history), default 10 (the default mu): a
+                                  repeat costs as much as leaving someone out, so it is
+                                  taken only where it places someone */
+    LM_PARAM_REPEAT_DECAY = 9    /* in (0, 1]: a pair that met `age` rounds ago costs
+                                  repeat * decay^(age - 1); default 1 (no decay) */
 } lm_param_double;
 
 /* ------------------------------------------------------------------------ */
@@ -609,6 +618,94 @@ LM_API LM_NODISCARD int lm_partition_solve(size_t n, size_t m, const double *wei
 /* The number of items in a partition result and the group of each. */
 LM_API size_t lm_result_item_count(const lm_result *result);
 LM_API int64_t lm_result_item_group(const lm_result *result, size_t item);
+
+/* ------------------------------------------------------------------------ */
+/* History and rounds                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* Who already met whom in earlier rounds of a programme (DESIGN.md,
+ * "Continuing and rounds"). A history holds pairs of participants of one
+ * pool (by index) with the age of their latest meeting: 1 for the latest
+ * round, 2 for the round before it, and so on. Attached to params, it makes
+ * lm_groups_form() and lm_pairs_match() avoid putting such a pair together
+ * again: the search pays LM_PARAM_REPEAT (times LM_PARAM_REPEAT_DECAY to
+ * the power age - 1) for each such pair in a group, or, with
+ * LM_PARAM_NO_REPEATS, never forms such a group. lm_result_total() stays
+ * the objective of docs/objective.md without that penalty, so an outside
+ * checker recomputes it as always; lm_history_repeats() gives the penalty
+ * and the number of repeated pairs of a result. */
+typedef struct lm_history lm_history;
+
+LM_API LM_NODISCARD int lm_history_new(lm_history **out);
+LM_API void lm_history_free(lm_history *history);
+/* Records that participants a and b (indices, a != b) met `age` rounds ago
+ * (age >= 1; 1 = the latest round). A pair met more than once keeps its
+ * latest meeting. */
+LM_API LM_NODISCARD int lm_history_add_pair(lm_history *history, size_t a, size_t b,
+                                            unsigned age);
+/* Records every group of result (a round just formed) as the latest round:
+ * what was recorded before grows one round older. */
+LM_API LM_NODISCARD int lm_history_add_result(lm_history *history, const lm_result *result);
+/* Appends a groups or pairs CSV of earlier rounds (the file lmatch groups,
+ * pairs or rounds writes: columns group and id, and round when the file
+ * holds several rounds), read against pool: ids are looked up in pool, and
+ * people who are no longer in it are skipped (they left the programme).
+ * The file's rounds become the latest ones, the highest round number the
+ * latest of all; what was recorded before grows older by the file's number
+ * of rounds. All or nothing: LM_E_PARSE with file, line and column for a
+ * malformed file. */
+LM_API LM_NODISCARD int lm_history_load_csv(lm_history *history, const lm_pool *pool,
+                                            const char *path);
+LM_API LM_NODISCARD int lm_history_load_csv_buffer(lm_history *history, const lm_pool *pool,
+                                                   const char *name, const char *data,
+                                                   size_t size);
+/* The number of distinct pairs recorded, and of rounds read or added. */
+LM_API size_t lm_history_pair_count(const lm_history *history);
+LM_API size_t lm_history_round_count(const lm_history *history);
+/* The age of the latest meeting of a and b, 0 when they never met. */
+LM_API unsigned lm_history_age(const lm_history *history, size_t a, size_t b);
+
+/* Attaches a history to params (NULL detaches); params borrow it, so it
+ * must outlive every run with these params and not change during one. */
+LM_API LM_NODISCARD int lm_params_set_history(lm_params *params, const lm_history *history);
+
+/* The repeats of result against history (NULL: params' history): the
+ * number of pairs of group members who met before, and what they cost
+ * under params (LM_PARAM_REPEAT and LM_PARAM_REPEAT_DECAY). */
+LM_API LM_NODISCARD int lm_history_repeats(const lm_history *history, const lm_params *params,
+                                           const lm_result *result, size_t *pairs,
+                                           double *penalty);
+
+/* Forms `rounds` rounds of groups of pool at once (R >= 1), into
+ * results[0 .. rounds), which the caller created: each round keeps every
+ * hard constraint of params, and as few pairs as possible meet twice over
+ * the rounds and params' history (the social golfer problem with the
+ * mix, language, slot and place rules on top; docs/solver.md, "Rounds").
+ * Each round is formed in turn with the earlier ones as its history, then a
+ * search over all rounds at once swaps members between groups of one round
+ * where that removes repeats and keeps every rule. *repeated_pairs (may be
+ * NULL) gets the number of repeats: for every pair, its meetings over the
+ * rounds beyond the first, counting a meeting in the history as one.
+ * Deterministic for the same pool, params, seed and thread count. */
+LM_API LM_NODISCARD int lm_rounds_form(const lm_pool *pool, const lm_params *params,
+                                       size_t rounds, lm_result *const *results,
+                                       size_t *repeated_pairs);
+
+/* The social golfer problem alone (CSPLib problem 10): groups x size
+ * players in `groups` groups of `size` for `rounds` rounds, with as few
+ * repeated pairs as possible, by the same search over all rounds (effort
+ * and seed of params; NULL: defaults). result gets rounds x groups groups,
+ * round r's group j at index r * groups + j, of players 0 .. groups*size-1
+ * (a result without a pool: lm_result_group_member gives the player).
+ * *repeated_pairs (may be NULL) as for lm_rounds_form. */
+LM_API LM_NODISCARD int lm_golfer_solve(size_t groups, size_t size, size_t rounds,
+                                        const lm_params *params, lm_result *result,
+                                        size_t *repeated_pairs);
+
+/* Writes the rounds as one groups CSV with a first column round (from 1):
+ * round,group,id,role,theme,slot,venue,cohost; atomically. */
+LM_API LM_NODISCARD int lm_rounds_save_csv(lm_result *const *results, size_t rounds,
+                                           const lm_pool *pool, const char *path);
 
 #ifdef __cplusplus
 }

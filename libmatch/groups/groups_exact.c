@@ -8,6 +8,7 @@
 
 #include "engine/constraints_internal.h"
 #include "groups/groups_internal.h"
+#include "model/history_internal.h"
 #include "engine/objective_internal.h"
 #include "engine/search_internal.h"
 
@@ -79,7 +80,7 @@ int lm__groups_exact(lm_gstate *s)
         lm_group_score score;
         if (lm__group_score(s->pool, &s->weights, members, m, &score) != LM_OK)
             goto done;
-        group[mask] = score.terms[LM_TERM_TOTAL];
+        group[mask] = score.terms[LM_TERM_TOTAL] - lm__history_group_cost(s->params, members, m);
     }
     double mu = s->weights.unassigned;
     best[0] = 0.0;

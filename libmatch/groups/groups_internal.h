@@ -205,6 +205,15 @@ void lm__gstate_groups_at_places(const lm_gstate *state, uint32_t item, uint32_t
 /* Free capacity of a place. */
 uint32_t lm__gstate_place_room(const lm_gstate *state, int venue, int slot);
 
+/* Repeats (groups_history.c): what group g pays, with `out` removed and
+ * `in` added (either may be LM_NONE_ITEM), for pairs of members who met in
+ * params' history; INFINITY when repeats are forbidden and one is there; 0
+ * without a history. The same for the items list[0..k). Whether `in` may
+ * not join g at all because repeats are forbidden. */
+double lm__gstate_repeat_cost(const lm_gstate *state, uint32_t g, uint32_t out, uint32_t in);
+double lm__gstate_list_repeat_cost(const lm_gstate *state, const uint32_t *list, uint32_t k);
+bool lm__gstate_repeat_forbidden(const lm_gstate *state, uint32_t g, uint32_t in);
+
 /* Greedy construction: forms groups from unassigned items; with explore,
  * choices are randomised (for restarts). */
 int lm__groups_construct(lm_gstate *state, lm_rng *rng, bool explore);

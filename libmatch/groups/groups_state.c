@@ -483,7 +483,8 @@ static double score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t 
     double cohost = hosts[0] && hosts[1] ? 1.0 : 0.0;
     double difference = (double)count[0] - (double)count[1];
     return lm__weighted_score(&s->weights, theme, shared, exchange, cohost,
-                              difference * difference);
+                              difference * difference) -
+           lm__gstate_repeat_cost(s, g, out, in);
 }
 
 double lm__gstate_value_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
@@ -507,7 +508,8 @@ double lm__gstate_value_with(const lm_gstate *s, uint32_t g, uint32_t out, uint3
 
 bool lm__gstate_partial_ok(const lm_gstate *s, uint32_t g, uint32_t in)
 {
-    return s->size[g] < s->max_size && place_ok(s, g, LM_NONE_ITEM, in);
+    return s->size[g] < s->max_size && place_ok(s, g, LM_NONE_ITEM, in) &&
+           !lm__gstate_repeat_forbidden(s, g, in);
 }
 
 double lm__gstate_score_with(const lm_gstate *s, uint32_t g, uint32_t out, uint32_t in)
@@ -750,5 +752,6 @@ double lm__gstate_list_value(const lm_gstate *s, const uint32_t *list, uint32_t 
     double cohost = hosts[0] && hosts[1] ? 1.0 : 0.0;
     double difference = (double)count[0] - (double)count[1];
     return lm__weighted_score(&s->weights, theme, shared, exchange, cohost,
-                              difference * difference);
+                              difference * difference) -
+           lm__gstate_list_repeat_cost(s, list, k);
 }

@@ -18,6 +18,11 @@ void lm__params_defaults(struct lm_params *p)
     p->time_limit = 0.0;
     p->progress = NULL;
     p->progress_user = NULL;
+    p->history = NULL;
+    p->repeat_weight = 10.0;
+    p->repeat_decay = 1.0;
+    p->no_repeats = false;
+    p->repeat_direct = false;
 }
 
 int lm_params_new(lm_params **out)
@@ -78,6 +83,9 @@ int lm_params_set_int(lm_params *p, lm_param_int key, int64_t value)
             return lm__fail(&p->base, LM_E_INVALID, "candidates must be >= 0");
         p->candidates = value;
         return LM_OK;
+    case LM_PARAM_NO_REPEATS:
+        p->no_repeats = value != 0;
+        return LM_OK;
     }
     return lm__fail(&p->base, LM_E_INVALID, "unknown integer parameter %d", (int)key);
 }
@@ -106,6 +114,16 @@ int lm_params_set_double(lm_params *p, lm_param_double key, double value)
             return lm__fail(&p->base, LM_E_INVALID, "time limit must be >= 0");
         p->time_limit = value;
         return LM_OK;
+    case LM_PARAM_REPEAT:
+        if (value < 0)
+            return lm__fail(&p->base, LM_E_INVALID, "the repeat weight must be >= 0");
+        p->repeat_weight = value;
+        return LM_OK;
+    case LM_PARAM_REPEAT_DECAY:
+        if (value <= 0 || value > 1)
+            return lm__fail(&p->base, LM_E_INVALID, "the repeat decay must be in (0, 1]");
+        p->repeat_decay = value;
+        return LM_OK;
     }
     return lm__fail(&p->base, LM_E_INVALID, "unknown real parameter %d", (int)key);
 }
@@ -123,6 +141,7 @@ int64_t lm_params_get_int(const lm_params *p, lm_param_int key)
     case LM_PARAM_THREADS: return p->threads;
     case LM_PARAM_EFFORT: return p->effort;
     case LM_PARAM_CANDIDATES: return p->candidates;
+    case LM_PARAM_NO_REPEATS: return p->no_repeats;
     }
     return 0;
 }
@@ -140,6 +159,8 @@ double lm_params_get_double(const lm_params *p, lm_param_double key)
     case LM_PARAM_MU: return p->weights.unassigned;
     case LM_PARAM_DEFAULT_MAX_KM: return p->default_max_km;
     case LM_PARAM_TIME_LIMIT: return p->time_limit;
+    case LM_PARAM_REPEAT: return p->repeat_weight;
+    case LM_PARAM_REPEAT_DECAY: return p->repeat_decay;
     }
     return NAN;
 }

@@ -29,6 +29,12 @@ struct lm_params {
     double time_limit;
     lm_progress_fn progress;
     void *progress_user;
+    /* History (history_internal.h): borrowed; the repeat weight and decay,
+     * and whether a repeat is forbidden instead of paid for. */
+    const struct lm_history *history;
+    double repeat_weight, repeat_decay;
+    bool no_repeats;
+    bool repeat_direct; /* pairs: one solve with the repeat cost (pairs_history.c) */
 };
 
 /* Fills p with the defaults of DESIGN.md (used for NULL params too). */

@@ -191,7 +191,8 @@ static int score_rows(void *context, size_t worker, size_t chunk)
                 continue;
             out->row[out->count] = (uint32_t)i;
             out->col[out->count] = (uint32_t)j;
-            out->weight[out->count++] = bonus + lm__pair_scorer_score(scorer, b);
+            out->weight[out->count++] =
+                bonus + lm__pair_scorer_score(scorer, b) - lm__pair_repeat_cost(&r->rules, a, b);
         }
     }
     if (worker == 0 && building_progress(&job->r->progress, (double)last / (double)rows))
@@ -406,6 +407,8 @@ int lm_pairs_match(const lm_pool *pool, const lm_params *params, lm_result *resu
     lm__result_reset(result);
     if (!pool || !params)
         return lm__fail(&result->base, LM_E_INVALID, "pool and params must not be NULL");
+    if (lm__pairs_two_solves(params))
+        return lm__pairs_match_history(pool, params, result);
     if (pool->count >= LM_ASSIGN_MAX_SIDE)
         return lm__fail(&result->base, LM_E_TOO_LARGE, "pool of %zu participants is too large",
                         pool->count);

@@ -439,7 +439,8 @@ static void consider_window(const scan *c, size_t count)
     }
     size_t capacity = SHORTLIST * c->j->keep;
     for (size_t k = 0; k < kept_count; k++) {
-        kept candidate = {lm__pair_scorer_score(&s->scorer, window[k].participant),
+        kept candidate = {lm__pair_scorer_score(&s->scorer, window[k].participant) -
+                              lm__pair_repeat_cost(rules, c->a, window[k].participant),
                           window[k].member, window[k].participant};
         if (s->heap_count < capacity || worse(&s->heap[0], &candidate))
             heap_offer(s, capacity, &candidate);

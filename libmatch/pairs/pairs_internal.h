@@ -91,6 +91,17 @@ bool lm__pair_feasible(const lm_pair_rules *rules, size_t a, size_t b);
  * slots, step-free when needed); true when the pool has no venues. */
 bool lm__pair_has_venue(const lm_pair_rules *rules, size_t p);
 
+/* ---- earlier rounds (pairs_history.c) ----------------------------------------
+ * Pairs who met in params' history: forbidden with LM_PARAM_NO_REPEATS (a
+ * rule, checked by lm__pair_feasible), else a cost taken off the edge's
+ * weight (0 without a history). lm_pairs_match() hands a run that may
+ * repeat pairs to lm__pairs_match_history(): the best repeat-free matching
+ * unless repeats place more people. */
+bool lm__pair_repeat_forbidden(const lm_pair_rules *rules, size_t a, size_t b);
+double lm__pair_repeat_cost(const lm_pair_rules *rules, size_t a, size_t b);
+bool lm__pairs_two_solves(const lm_params *params);
+int lm__pairs_match_history(const lm_pool *pool, const lm_params *params, lm_result *result);
+
 /* ---- the candidate graph (pairs_candidates.c) -------------------------------- */
 
 /* The two sides as pool indices: rows (the smaller side) and columns. */

@@ -152,7 +152,7 @@ static bool shared_venue(const lm_pair_rules *r, const uint64_t *reach_a,
 
 bool lm__pair_feasible(const lm_pair_rules *r, size_t a, size_t b)
 {
-    if (!lm__pair_masks_ok(r, a, b))
+    if (!lm__pair_masks_ok(r, a, b) || lm__pair_repeat_forbidden(r, a, b))
         return false;
     const lm_pool *pool = r->pool;
     if (pool->venue_count == 0 || r->venue_words == 0) {

@@ -18,6 +18,7 @@ WEIGHTS = {
     "cohost": api.LM_PARAM_ETA, "eta": api.LM_PARAM_ETA,
     "balance": api.LM_PARAM_LAMBDA, "lambda": api.LM_PARAM_LAMBDA,
     "unassigned": api.LM_PARAM_MU, "mu": api.LM_PARAM_MU,
+    "repeat": api.LM_PARAM_REPEAT, "rho": api.LM_PARAM_REPEAT,
 }
 
 _INTS = {
@@ -31,6 +32,7 @@ _INTS = {
 _DOUBLES = {
     "time_limit": api.LM_PARAM_TIME_LIMIT,
     "max_km": api.LM_PARAM_DEFAULT_MAX_KM,
+    "history_decay": api.LM_PARAM_REPEAT_DECAY,
 }
 
 

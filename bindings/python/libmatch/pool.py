@@ -2,7 +2,7 @@
 import ctypes
 import os
 
-from . import _records, results
+from . import _records, history as _history, results
 from ._handles import Handle, owned
 from ._lib import api, c_path, c_string, lib, text
 from ._params import parameters
@@ -241,33 +241,53 @@ class Pool(Handle):
 
     def form_groups(self, seed=None, threads=None, min_size=None, max_size=None,
                     min_per_role=None, weights=None, effort=None, time_limit=None,
-                    language=None, max_km=None, progress=None):
+                    language=None, max_km=None, progress=None, history=None, no_repeats=None,
+                    history_decay=None):
         """Forms mixed, equal-role groups (lm_groups_form). Parameters left at
         None keep the library's defaults (seed 1, threads 1, sizes 4..6, 2 per
         role, effort 20, language on, max_km 5). weights: {name: value} with
         names theme, shared, exchange, cohost, balance, unassigned (or alpha,
         beta, gamma, eta, lambda, mu). progress: True for a bar or a line, or
-        a callable (best_total, elapsed, fraction) returning True to cancel."""
+        a callable (best_total, elapsed, fraction) returning True to cancel.
+        history: earlier rounds, oldest first (libmatch.history explains the
+        forms); a pair who met there costs the weight 'repeat' (default 10)
+        when they meet again, times history_decay^(age - 1), or never meets
+        again with no_repeats. The result then has repeated_pairs and
+        repeat_penalty; its total stays the objective without them."""
         return self._solve(lib.lm_groups_form, progress, seed=seed, threads=threads,
                            min_size=min_size, max_size=max_size, min_per_role=min_per_role,
                            weights=weights, effort=effort, time_limit=time_limit,
-                           language=language, max_km=max_km)
+                           language=language, max_km=max_km, history=history,
+                           no_repeats=no_repeats, history_decay=history_decay)
 
     def match_pairs(self, weights=None, language=None, max_km=None, candidates=None,
-                    seed=None, threads=None, time_limit=None, progress=None):
+                    seed=None, threads=None, time_limit=None, progress=None, history=None,
+                    no_repeats=None, history_decay=None):
         """Newcomer-resident buddy pairs, solved exactly (lm_pairs_match);
         result.optimality says whether over all pairs or the candidate graph
-        (candidates partners per person, 0/None: decided by size)."""
+        (candidates partners per person, 0/None: decided by size). history,
+        no_repeats, history_decay: as for form_groups(); a second round never
+        repeats a pair when a matching without repeats places as many."""
         return self._solve(lib.lm_pairs_match, progress, weights=weights, language=language,
                            max_km=max_km, candidates=candidates, seed=seed, threads=threads,
-                           time_limit=time_limit)
+                           time_limit=time_limit, history=history, no_repeats=no_repeats,
+                           history_decay=history_decay)
 
-    def _solve(self, solver, progress, **options):
+    def rounds(self, count, history=None, no_repeats=None, progress=None, **options):
+        """count rounds of groups at once (lm_rounds_form), with as few pairs
+        as possible meeting twice (over the rounds and the history): a
+        libmatch.history.Rounds, a list of Result with repeated_pairs. Other
+        keyword options are those of form_groups()."""
+        return _history.form_rounds(self, count, history=history, no_repeats=no_repeats,
+                                    progress=progress, **options)
+
+    def _solve(self, solver, progress, history=None, no_repeats=None, **options):
         handle = self._handle()
         with parameters(progress, **options) as params, \
-                owned(lib.lm_result_new, lib.lm_result_free, _RESULT_P) as result:
+                owned(lib.lm_result_new, lib.lm_result_free, _RESULT_P) as result, \
+                _history.attached(handle, params, history, no_repeats) as met:
             check(solver(handle, params, result), result, params, handle)
-            return results.read(handle, result)
+            return _history.note_repeats(results.read(handle, result), met, params, result)
 
     def evaluate(self, groups, min_size=None, max_size=None, min_per_role=None, weights=None,
                  language=None, max_km=None):
