@@ -189,8 +189,21 @@ int cli_load_pool(cli_pool_source *source, lm_pool **pool)
     }
     /* Warnings first: they often explain the error that follows. */
     print_warnings(source, *pool);
-    if (status != LM_OK) {
+    if (status != LM_OK && lm_pool_error_count(*pool) > 1) {
+        /* Every mistake of the file at once, warnings of the failed file
+         * among them, in line order. */
+        size_t errors = 0;
+        for (size_t k = 0; k < lm_pool_error_count(*pool); k++) {
+            const char *message = lm_pool_error_message(*pool, k);
+            errors += strstr(message, ": warning: ") == NULL;
+            fprintf(stderr, "lmatch: %s\n", message);
+        }
+        fprintf(stderr, "lmatch: %zu error%s in %s; nothing was loaded\n", errors,
+                errors == 1 ? "" : "s", failed_file);
+    } else if (status != LM_OK) {
         cli_report(status, *pool, failed_file);
+    }
+    if (status != LM_OK) {
         lm_pool_free(*pool);
         *pool = NULL;
         return CLI_BAD_INPUT;

@@ -193,6 +193,10 @@ LM_API size_t lm_language_count(void);
 LM_API const char *lm_language_code(size_t index);  /* "nl", "ti", "prs" */
 LM_API const char *lm_language_code3(size_t index); /* "nld", "tir", "prs" */
 LM_API const char *lm_language_name_en(size_t index);
+/* The Dutch name ("Engels") and the name in the language itself ("العربية");
+ * lm_language_find() accepts both, in any case. */
+LM_API const char *lm_language_name_nl(size_t index);
+LM_API const char *lm_language_endonym(size_t index);
 LM_API LM_NODISCARD int lm_language_find(const char *code, size_t *index);
 
 /* The weekly grid: 7 days x morning/afternoon/evening, index = day*3 + part
@@ -325,6 +329,43 @@ LM_API size_t lm_pool_warning_count(const lm_pool *pool);
 LM_API size_t lm_pool_warning_line(const lm_pool *pool, size_t k);
 LM_API const char *lm_pool_warning_column(const lm_pool *pool, size_t k);
 LM_API const char *lm_pool_warning_message(const lm_pool *pool, size_t k);
+
+/* Display columns: what a sign-up sheet holds for people, not for the
+ * solver (a `name` or `naam` column, phone, e-mail, notes, ...). The CSV
+ * loader keeps every column it does not know as one; msgpack pools keep
+ * them; the groups CSV and lmatch's JSON write them back (never with
+ * pseudonyms). Values are UTF-8 text, "" when empty. */
+LM_API size_t lm_pool_column_count(const lm_pool *pool);
+LM_API const char *lm_pool_column_name(const lm_pool *pool, size_t column);
+/* NULL when participant or column is out of range. */
+LM_API const char *lm_pool_column_value(const lm_pool *pool, size_t participant,
+                                        size_t column);
+/* Sets a value, adding the column (by name, ASCII case-insensitive) when it
+ * is new; "" or NULL clears it. */
+LM_API LM_NODISCARD int lm_pool_set_column(lm_pool *pool, size_t participant,
+                                           const char *column, const char *value);
+/* The value of the name column ("name" or "naam"), "" without one. */
+LM_API const char *lm_pool_name(const lm_pool *pool, size_t participant);
+
+/* Every error of the last load that failed, in file order (a load goes on
+ * after an error in a row, up to the error limit, then fails as a whole;
+ * lm_errmsg() gives the first). 0 after a load that succeeded. */
+LM_API size_t lm_pool_error_count(const lm_pool *pool);
+LM_API const char *lm_pool_error_message(const lm_pool *pool, size_t k);
+/* How many errors a load collects before it stops reading (default 50). */
+LM_API LM_NODISCARD int lm_pool_set_error_limit(lm_pool *pool, size_t limit);
+
+/* Duplicate sign-ups found while loading: pairs of participants (first <
+ * second) with the same normalised name and the same phone or e-mail, or
+ * rows identical apart from the id (rows with display columns only). Each
+ * is a warning naming both lines, an error in strict mode; lmatch keeps
+ * the two of a pair apart. */
+LM_API size_t lm_pool_duplicate_count(const lm_pool *pool);
+LM_API LM_NODISCARD int lm_pool_duplicate(const lm_pool *pool, size_t k, size_t *first,
+                                          size_t *second);
+/* Why pair k looks like one person: "same name and phone", "same name and
+ * e-mail" or "identical rows apart from the id" (NULL out of range). */
+LM_API const char *lm_pool_duplicate_reason(const lm_pool *pool, size_t k);
 
 /* Venues. open_mask is a bit mask over slots (0 = never open); capacity is
  * the number of groups it hosts in one slot (>= 1). */

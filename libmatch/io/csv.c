@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io/csv_internal.h"
+#include "model/model_internal.h"
 
 /* ---- tokenizer --------------------------------------------------------------- */
 
@@ -374,6 +375,16 @@ bool lm__parse_role(const char *text, int *role)
     else
         return false;
     return true;
+}
+
+int lm__role_suggest(const char *text, char *out, size_t size)
+{
+    static const char *const roles[] = {"newcomer", "resident", "nieuwkomer", "bewoner"};
+    lm_suggest suggest;
+    lm__suggest_init(&suggest, text);
+    for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++)
+        lm__suggest_offer(&suggest, roles[k], NULL);
+    return lm__suggest_hint(&suggest, out, size);
 }
 
 /* ---- writing ----------------------------------------------------------------- */

@@ -77,6 +77,8 @@ const char *lm__csv_excerpt(const char *text, size_t limit, char *out);
 bool lm__parse_bool(const char *text, bool *value);
 /* newcomer/resident/nieuwkomer/bewoner (ASCII case-insensitive). */
 bool lm__parse_role(const char *text, int *role);
+/* " — did you mean 'newcomer'?" for a near miss of a role name, else "". */
+int lm__role_suggest(const char *text, char *out, size_t size);
 
 /* ---- writers ---------------------------------------------------------------- */
 

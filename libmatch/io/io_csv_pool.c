@@ -41,7 +41,9 @@ typedef struct loader {
     const char *const *columns;
     int field_of[PARTICIPANT_COLUMNS];
     int name_of_field[LM_CSV_MAX_FIELDS];
-    size_t count_before, venues_before;
+    int display_of_field[LM_CSV_MAX_FIELDS]; /* display column of field f, or -1 */
+    bool keep_display;                       /* participants: unknown columns are kept */
+    size_t count_before, venues_before, display_before;
     const char *id;     /* the participant being read, for warnings */
     const char *column; /* the tag column being read */
     double *dense;      /* one vector, topic_count levels */
@@ -54,20 +56,35 @@ static int fail_at(loader *l, int status, const char *column, const char *format
 #endif
     ;
 
+/* Keeps the message just set on the pool in its list of load errors, so a
+ * load can report every error of a file. */
+static int keep_error_at(loader *l, int status, size_t line)
+{
+    if (status != LM_E_NOMEM &&
+        lm__pool_add_error(l->pool, status, line, l->pool->base.errmsg) != LM_OK)
+        return lm__fail(&l->pool->base, LM_E_NOMEM, "out of memory");
+    return status;
+}
+
+static int keep_error(loader *l, int status)
+{
+    return keep_error_at(l, status, l->csv.record_line);
+}
+
 static int fail_at(loader *l, int status, const char *column, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
     status = lm__csv_fail_at(&l->pool->base, l->name, &l->csv, status, column, format, args);
     va_end(args);
-    return status;
+    return keep_error(l, status);
 }
 
 static int csv_failed(loader *l, int status)
 {
     if (status == LM_E_NOMEM)
         return lm__fail(&l->pool->base, status, "out of memory");
-    return lm__fail(&l->pool->base, status, "%s %s", l->name, l->csv.error);
+    return keep_error(l, lm__fail(&l->pool->base, status, "%s %s", l->name, l->csv.error));
 }
 
 /* The trimmed value of a known column in the current record; "" when the
@@ -92,8 +109,48 @@ static int read_record(loader *l, bool *record)
     return status == LM_OK ? LM_OK : csv_failed(l, status);
 }
 
-/* Reads the header: required columns must be there, unknown ones become
- * one warning each. */
+/* A column the format does not know: a display column of a pool (with a
+ * warning only when its name is near a known one, a likely typo), a
+ * warning in a venues file; a column without a name is a warning. */
+static int unknown_column(loader *l, size_t f, size_t column_count)
+{
+    char excerpt[EXCERPT + 4];
+    const char *name = lm__csv_excerpt(lm__csv_value(&l->csv, f), EXCERPT, excerpt);
+    int status = LM_OK;
+    if (!name[0])
+        status = lm__pool_warn(l->pool, l->csv.record_line, "",
+                               "column %zu has no name and is ignored", f + 1);
+    else if (!l->keep_display)
+        status = lm__pool_warn(l->pool, l->csv.record_line, name,
+                               "unknown column '%s' is ignored", name);
+    if (status != LM_OK || !name[0] || !l->keep_display)
+        return status == LM_OK ? LM_OK : lm__fail(&l->pool->base, status, "out of memory");
+    long column = lm__display_column(l->pool, name, false);
+    for (size_t before = 0; column >= 0 && before < f; before++)
+        if (l->display_of_field[before] == column)
+            return lm__pool_warn(l->pool, l->csv.record_line, name,
+                                 "column '%s' appears twice; the second is ignored", name) == LM_OK
+                       ? LM_OK
+                       : lm__fail(&l->pool->base, LM_E_NOMEM, "out of memory");
+    if (column < 0)
+        column = lm__display_column(l->pool, name, true);
+    if (column < 0)
+        return lm__fail(&l->pool->base, LM_E_NOMEM, "out of memory");
+    l->display_of_field[f] = (int)column;
+    lm_suggest suggest;
+    lm__suggest_init(&suggest, name);
+    for (size_t n = 0; n < column_count; n++)
+        lm__suggest_offer(&suggest, l->columns[n], NULL);
+    char hint[LM_ERRMSG_MAX];
+    if (lm__suggest_hint(&suggest, hint, sizeof hint) > 0 &&
+        lm__pool_warn(l->pool, l->csv.record_line, name,
+                      "column '%s' is kept for display only%s", name, hint) != LM_OK)
+        return lm__fail(&l->pool->base, LM_E_NOMEM, "out of memory");
+    return LM_OK;
+}
+
+/* Reads the header: required columns must be there; unknown ones become
+ * display columns (participants) or warnings (venues). */
 static int read_header(loader *l, size_t column_count, const int *required,
                        size_t required_count)
 {
@@ -108,7 +165,7 @@ static int read_header(loader *l, size_t column_count, const int *required,
         status = lm__csv_header(&l->csv, l->columns, column_count, l->field_of,
                                 l->name_of_field, error);
         if (status != LM_OK)
-            return lm__fail(&l->pool->base, status, "%s %s", l->name, error);
+            return keep_error(l, lm__fail(&l->pool->base, status, "%s %s", l->name, error));
     }
     /* Spreadsheets in Dutch and other comma-decimal locales save "CSV"
      * with ';' between fields. */
@@ -120,16 +177,12 @@ static int read_header(loader *l, size_t column_count, const int *required,
             return fail_at(l, LM_E_PARSE, NULL, "missing required column '%s'%s",
                            l->columns[required[k]], hint);
     for (size_t f = 0; f < l->csv.field_count; f++) {
+        l->display_of_field[f] = -1;
         if (l->name_of_field[f] >= 0)
             continue;
-        char excerpt[EXCERPT + 4];
-        const char *name = lm__csv_excerpt(lm__csv_value(&l->csv, f), EXCERPT, excerpt);
-        status = name[0] ? lm__pool_warn(l->pool, l->csv.record_line, name,
-                                         "unknown column '%s' is ignored", name)
-                         : lm__pool_warn(l->pool, l->csv.record_line, "",
-                                         "column %zu has no name and is ignored", f + 1);
+        status = unknown_column(l, f, column_count);
         if (status != LM_OK)
-            return lm__fail(&l->pool->base, status, "out of memory");
+            return status;
     }
     return LM_OK;
 }
@@ -200,22 +253,32 @@ static int parse_flag(loader *l, int column, const char *name, bool *flag)
 static int unknown_tag(void *context, const char *tag)
 {
     loader *l = context;
-    char excerpt[EXCERPT + 4];
+    char excerpt[EXCERPT + 4], hint[LM_ERRMSG_MAX];
     lm__csv_excerpt(tag, EXCERPT, excerpt);
+    lm__taxonomy_suggest(l->pool->taxonomy, tag, hint, sizeof hint);
     if (l->pool->strict)
-        return fail_at(l, LM_E_NOTFOUND, l->column, "unknown tag '%s'", excerpt);
+        return fail_at(l, LM_E_NOTFOUND, l->column, "unknown tag '%s'%s", excerpt, hint);
     int status = lm__pool_warn(l->pool, l->csv.record_line, l->column,
-                               "participant '%s': unknown tag '%s'", l->id, excerpt);
+                               "participant '%s': unknown tag '%s'%s", l->id, excerpt, hint);
     return status == LM_OK ? LM_OK : lm__fail(&l->pool->base, status, "out of memory");
 }
 
-static int read_vectors(loader *l, lm_participant *p)
+/* The first error of a row is its status; the row goes on after it, so one
+ * load reports every bad cell (but never after running out of memory). */
+static bool keep_going(int status, int *first)
+{
+    if (status != LM_OK && *first == LM_OK)
+        *first = status;
+    return status != LM_E_NOMEM;
+}
+
+static int read_vector(loader *l, lm_participant *p, int v)
 {
     size_t topics = l->pool->taxonomy->topic_count;
-    for (int v = 0; v < 3; v++) {
+    {
         const char *text = value(l, COL_INTERESTS + v);
         if (!text[0])
-            continue;
+            return LM_OK;
         memset(l->dense, 0, (topics ? topics : 1) * sizeof *l->dense);
         l->column = participant_columns[COL_INTERESTS + v];
         char error[LM_ERRMSG_MAX] = "";
@@ -233,22 +296,45 @@ static int read_vectors(loader *l, lm_participant *p)
     return LM_OK;
 }
 
+static int read_vectors(loader *l, lm_participant *p)
+{
+    int first = LM_OK;
+    for (int v = 0; v < 3; v++)
+        if (!keep_going(read_vector(l, p, v), &first))
+            return LM_E_NOMEM;
+    return first;
+}
+
 static int read_numbers(loader *l, lm_participant *p)
 {
-    int status = parse_location(l, COL_LAT, COL_LON, false, &p->has_location, &p->lat, &p->lon);
-    if (status != LM_OK)
-        return status;
+    int first = LM_OK;
+    if (!keep_going(parse_location(l, COL_LAT, COL_LON, false, &p->has_location, &p->lat,
+                                   &p->lon),
+                    &first))
+        return LM_E_NOMEM;
     const char *text = value(l, COL_MAX_KM);
     if (text[0]) {
         char excerpt[EXCERPT + 4];
         if (!lm__parse_double(text, &p->max_km) || !(p->max_km > 0.0))
-            return fail_at(l, LM_E_PARSE, "max_km", "max_km '%s' is not a positive number%s",
-                           lm__csv_excerpt(text, EXCERPT, excerpt), comma_hint(text));
+            keep_going(fail_at(l, LM_E_PARSE, "max_km", "max_km '%s' is not a positive number%s",
+                               lm__csv_excerpt(text, EXCERPT, excerpt), comma_hint(text)),
+                       &first);
     }
-    status = parse_flag(l, COL_STEP_FREE, "step_free", &p->step_free);
-    if (status == LM_OK)
-        status = parse_flag(l, COL_HOST, "host", &p->host);
-    return status;
+    if (!keep_going(parse_flag(l, COL_STEP_FREE, "step_free", &p->step_free), &first) ||
+        !keep_going(parse_flag(l, COL_HOST, "host", &p->host), &first))
+        return LM_E_NOMEM;
+    return first;
+}
+
+/* The display columns of the current record. */
+static int read_display(loader *l, size_t index)
+{
+    for (size_t f = 0; f < l->csv.field_count; f++)
+        if (l->display_of_field[f] >= 0 &&
+            lm__display_set(l->pool, (size_t)l->display_of_field[f], index,
+                            lm__csv_value(&l->csv, f)) != LM_OK)
+            return lm__fail(&l->pool->base, LM_E_NOMEM, "out of memory");
+    return LM_OK;
 }
 
 static int read_participant(loader *l, size_t header_fields)
@@ -272,10 +358,18 @@ static int read_participant(loader *l, size_t header_fields)
     }
     const char *role_text = value(l, COL_ROLE);
     int role;
-    if (!lm__parse_role(role_text, &role))
-        return fail_at(l, LM_E_PARSE, "role", "%s%s%s (newcomer, resident, nieuwkomer, bewoner)",
-                       role_text[0] ? "unknown role '" : "missing role",
-                       lm__csv_excerpt(role_text, EXCERPT, excerpt), role_text[0] ? "'" : "");
+    int first = LM_OK;
+    if (!lm__parse_role(role_text, &role)) {
+        char hint[LM_ERRMSG_MAX];
+        lm__role_suggest(role_text, hint, sizeof hint);
+        keep_going(fail_at(l, LM_E_PARSE, "role",
+                           "%s%s%s%s (newcomer, resident, nieuwkomer, bewoner)",
+                           role_text[0] ? "unknown role '" : "missing role",
+                           lm__csv_excerpt(role_text, EXCERPT, excerpt), role_text[0] ? "'" : "",
+                           hint),
+                   &first);
+        role = LM_NEWCOMER; /* read on for the other cells' errors; the load fails */
+    }
     size_t index;
     status = lm__pool_append(pool, id, (lm_role)role, &index);
     if (status != LM_OK)
@@ -283,21 +377,46 @@ static int read_participant(loader *l, size_t header_fields)
     lm_participant *p = &pool->people[index];
     p->line = l->csv.record_line;
     l->id = p->id;
-    status = read_vectors(l, p);
-    if (status != LM_OK)
-        return status;
+    if (!keep_going(read_display(l, index), &first) || !keep_going(read_vectors(l, p), &first))
+        return LM_E_NOMEM;
     char error[LM_ERRMSG_MAX] = "";
     status = lm__languages_parse(value(l, COL_LANGUAGES), &p->languages, error);
     if (status != LM_OK)
-        return fail_at(l, status, "languages", "%s", error);
+        keep_going(fail_at(l, status, "languages", "%s", error), &first);
     status = lm__slots_parse(value(l, COL_AVAILABILITY), &p->availability, error);
     if (status != LM_OK)
-        return fail_at(l, status, "availability", "%s", error);
-    return read_numbers(l, p);
+        keep_going(fail_at(l, status, "availability", "%s", error), &first);
+    if (!keep_going(read_numbers(l, p), &first))
+        return LM_E_NOMEM;
+    return first;
+}
+
+/* Reads every row, going on after a bad one until the error limit, so one
+ * run shows every mistake of a file; the first error is the status. A
+ * broken CSV (an unterminated quote) or lack of memory stops at once. */
+static int read_rows(loader *l, size_t header_fields, int (*read_row)(loader *, size_t))
+{
+    int first = LM_OK;
+    for (;;) {
+        bool record = false;
+        int status = read_record(l, &record);
+        if (status != LM_OK)
+            return status;
+        if (!record)
+            return first;
+        status = read_row(l, header_fields);
+        if (status == LM_E_NOMEM)
+            return status;
+        if (status != LM_OK && first == LM_OK)
+            first = status;
+        if (l->pool->error_count >= l->pool->error_limit)
+            return first;
+    }
 }
 
 static int load_participants(loader *l)
 {
+    l->keep_display = true;
     static const int required[] = {COL_ID, COL_ROLE};
     l->columns = participant_columns;
     int status = read_header(l, PARTICIPANT_COLUMNS, required, 2);
@@ -312,15 +431,7 @@ static int load_participants(loader *l)
     l->dense = lm__calloc(topics ? topics : 1, sizeof *l->dense);
     if (!l->dense)
         return lm__fail(&l->pool->base, LM_E_NOMEM, "out of memory");
-    for (;;) {
-        bool record = false;
-        status = read_record(l, &record);
-        if (status != LM_OK || !record)
-            return status;
-        status = read_participant(l, header_fields);
-        if (status != LM_OK)
-            return status;
-    }
+    return read_rows(l, header_fields, read_participant);
 }
 
 /* ---- venues ----------------------------------------------------------------------- */
@@ -406,16 +517,63 @@ static int load_venues(loader *l)
     int status = read_header(l, VENUE_COLUMNS, required, 3);
     if (status != LM_OK)
         return status;
-    size_t header_fields = l->csv.field_count;
-    for (;;) {
-        bool record = false;
-        status = read_record(l, &record);
-        if (status != LM_OK || !record)
-            return status;
-        status = read_venue(l, header_fields);
-        if (status != LM_OK)
-            return status;
+    return read_rows(l, l->csv.field_count, read_venue);
+}
+
+/* ---- after the rows ---------------------------------------------------------------- */
+
+/* Warns about each pair of new rows that look like one person (an error in
+ * strict mode), naming both lines. */
+static int check_duplicates(loader *l)
+{
+    lm_pool *pool = l->pool;
+    size_t before = pool->duplicate_count;
+    if (lm__pool_find_duplicates(pool, l->count_before) != LM_OK)
+        return lm__fail(&pool->base, LM_E_NOMEM, "out of memory");
+    int first = LM_OK;
+    for (size_t k = before; k < pool->duplicate_count; k++) {
+        const lm_duplicate *d = &pool->duplicates[k];
+        const lm_participant *a = &pool->people[d->first], *b = &pool->people[d->second];
+        if (pool->strict) {
+            int status = lm__fail(&pool->base, LM_E_DUPLICATE,
+                                  "%s line %zu, column 'id': participant '%s' looks like '%s' "
+                                  "of line %zu (%s)",
+                                  l->name, b->line, b->id, a->id, a->line, d->reason);
+            if (keep_error_at(l, status, b->line) == LM_E_NOMEM)
+                return LM_E_NOMEM;
+            if (first == LM_OK)
+                first = status;
+        } else if (lm__pool_warn(pool, b->line, "id",
+                                 "participants '%s' (line %zu) and '%s' (line %zu) look like "
+                                 "the same person (%s); they are never placed in one group",
+                                 a->id, a->line, b->id, b->line, d->reason) != LM_OK) {
+            return lm__fail(&pool->base, LM_E_NOMEM, "out of memory");
+        }
     }
+    return first;
+}
+
+/* lm_errmsg() of a load that failed: its first error, and how many more
+ * there are (lm_pool_error_message() lists them all). */
+static void summarise_errors(lm_pool *pool)
+{
+    const char *first = NULL;
+    size_t errors = 0;
+    for (size_t k = 0; k < pool->error_count; k++)
+        if (pool->errors[k].status != LM_OK && errors++ == 0)
+            first = pool->errors[k].message;
+    if (!first)
+        return;
+    if (errors == 1) {
+        snprintf(pool->base.errmsg, LM_ERRMSG_MAX, "%s", first);
+        return;
+    }
+    char tail[96];
+    snprintf(tail, sizeof tail, " (and %zu more error%s%s)", errors - 1, errors == 2 ? "" : "s",
+             errors >= pool->error_limit ? "; stopped at the limit" : "");
+    int room = LM_ERRMSG_MAX - 1 - (int)strlen(tail);
+    snprintf(pool->base.errmsg, LM_ERRMSG_MAX, "%.*s%s",
+             lm__clip_utf8(first, strlen(first), (size_t)room), first, tail);
 }
 
 /* ---- entry points ------------------------------------------------------------------ */
@@ -436,16 +594,27 @@ static int load_buffer(lm_pool *pool, const char *name, const char *data, size_t
     l->name = name ? name : "input";
     l->count_before = pool->count;
     l->venues_before = pool->venue_count;
+    l->display_before = pool->display_count;
     size_t warnings_before = pool->warning_count;
+    lm__pool_clear_errors(pool);
     int status = lm__csv_init(&l->csv, data, size);
     if (status != LM_OK)
-        lm__fail(&pool->base, status, "%s: %s", l->name, l->csv.error);
+        status = keep_error(l, lm__fail(&pool->base, status, "%s: %s", l->name, l->csv.error));
     else
         status = load(l);
-    if (status != LM_OK)
+    if (status == LM_OK && load == load_participants)
+        status = check_duplicates(l);
+    if (status != LM_OK) {
+        /* The warnings of a failed load go with its errors, in line order
+         * (an unknown tag is as much a mistake to fix), then leave the pool. */
+        if (status != LM_E_NOMEM && lm__pool_errors_finish(pool, l->name, warnings_before) != LM_OK)
+            status = lm__fail(&pool->base, LM_E_NOMEM, "out of memory");
         lm__pool_truncate(pool, l->count_before, l->venues_before, warnings_before);
-    else
+        lm__display_truncate(pool, l->count_before, l->display_before);
+        summarise_errors(pool);
+    } else {
         lm__clear_error(&pool->base);
+    }
     lm__csv_free(&l->csv);
     lm__free(l->dense);
     lm__free(l);
@@ -651,8 +820,11 @@ static void put_number(FILE *file, bool present, double number, bool last)
 
 int lm__pool_write_csv(lm_pool *pool, FILE *file)
 {
+    size_t extra = pool->display_count;
     for (int c = 0; c < PARTICIPANT_COLUMNS; c++)
-        lm__csv_put_field(file, participant_columns[c], c == PARTICIPANT_COLUMNS - 1);
+        lm__csv_put_field(file, participant_columns[c], c == PARTICIPANT_COLUMNS - 1 && !extra);
+    for (size_t c = 0; c < extra; c++)
+        lm__csv_put_field(file, pool->display[c].name, c + 1 == extra);
     text_buffer b = {0};
     for (size_t i = 0; i < pool->count && !b.failed; i++) {
         const lm_participant *p = &pool->people[i];
@@ -670,7 +842,9 @@ int lm__pool_write_csv(lm_pool *pool, FILE *file)
         put_number(file, p->has_location, p->lon, false);
         put_number(file, p->max_km > 0.0, p->max_km, false);
         lm__csv_put_field(file, p->step_free ? "yes" : "no", false);
-        lm__csv_put_field(file, p->host ? "yes" : "no", true);
+        lm__csv_put_field(file, p->host ? "yes" : "no", !extra);
+        for (size_t c = 0; c < extra; c++)
+            lm__csv_put_field(file, lm__display_get(pool, c, i), c + 1 == extra);
     }
     bool failed = b.failed;
     lm__free(b.text);

@@ -100,6 +100,20 @@ static void pack_pool(const void *context, msgpack_packer *packer, const lm_sink
     msgpack_pack_array(packer, pool->venue_count);
     for (size_t k = 0; k < pool->venue_count; k++)
         pack_venue(packer, &pool->venues[k]);
+
+    /* Display columns only when there are any, so pools without them keep
+     * the bytes of the first version (readers before them skip the entry). */
+    if (!pool->display_count)
+        return;
+    lm__mp_pack_text(packer, "columns");
+    msgpack_pack_array(packer, pool->display_count);
+    for (size_t c = 0; c < pool->display_count && sink->status == LM_OK; c++) {
+        msgpack_pack_array(packer, 2);
+        lm__mp_pack_text(packer, pool->display[c].name);
+        msgpack_pack_array(packer, pool->count);
+        for (size_t k = 0; k < pool->count; k++)
+            lm__mp_pack_text(packer, lm__display_get(pool, c, k));
+    }
 }
 
 int lm_pool_save_msgpack(lm_pool *pool, const char *path, const lm_key *key)
@@ -108,8 +122,8 @@ int lm_pool_save_msgpack(lm_pool *pool, const char *path, const lm_key *key)
         return LM_E_INVALID;
     if (!path)
         return lm__fail(&pool->base, LM_E_INVALID, "no file name");
-    int status = lm__mp_save(path, key, LM_MP_POOL_MAGIC, LM_MP_POOL_VERSION, 4, pack_pool, pool,
-                             &pool->base);
+    int status = lm__mp_save(path, key, LM_MP_POOL_MAGIC, LM_MP_POOL_VERSION,
+                             pool->display_count ? 5 : 4, pack_pool, pool, &pool->base);
     if (status == LM_OK)
         lm__clear_error(&pool->base);
     return status;
@@ -120,7 +134,8 @@ int lm_pool_save_msgpack(lm_pool *pool, const char *path, const lm_key *key)
 typedef struct load_state {
     lm_mp_reader reader;
     lm_pool *pool;
-    bool seen_taxonomy;
+    size_t count_before; /* participants of the pool before this file */
+    bool seen_taxonomy, seen_participants;
     lm_entry *scratch; /* room for three full vectors */
 } load_state;
 
@@ -413,6 +428,63 @@ static int read_list(load_state *s, int (*read_one)(load_state *), const char *w
     return r->status;
 }
 
+/* One display column: [name, [value per participant of this file]]. */
+static int read_column(load_state *s)
+{
+    lm_mp_reader *r = &s->reader;
+    lm_pool *pool = s->pool;
+    size_t fields, count;
+    char name[LM_ID_MAX * 4 + 1];
+    if (lm__mp_read_array(r, &fields) != LM_OK)
+        return r->status;
+    if (fields != 2)
+        return lm__mp_fail(r, LM_E_PARSE, "a display column has %zu fields, expected 2", fields);
+    if (lm__mp_read_text(r, name, sizeof name - 1, "a display column name") != LM_OK ||
+        lm__mp_read_array(r, &count) != LM_OK)
+        return r->status;
+    if (!name[0] || !lm__utf8_valid(name, strlen(name)))
+        return lm__mp_fail(r, LM_E_PARSE, "a display column needs a valid UTF-8 name");
+    size_t added = pool->count - s->count_before;
+    if (count != added)
+        return lm__mp_fail(r, LM_E_PARSE, "display column '%s' has %zu values for %zu "
+                                          "participants", name, count, added);
+    long column = lm__display_column(pool, name, true);
+    if (column < 0)
+        return lm__mp_fail(r, LM_E_NOMEM, "out of memory");
+    for (size_t k = 0; k < count; k++) {
+        const char *text;
+        size_t length;
+        if (lm__mp_read_str(r, &text, &length) != LM_OK)
+            return r->status;
+        if (memchr(text, 0, length) || !lm__utf8_valid(text, length))
+            return lm__mp_fail(r, LM_E_PARSE, "display column '%s': value %zu is not valid "
+                                              "UTF-8 text", name, k);
+        char *copy = lm__malloc(length + 1);
+        if (!copy)
+            return lm__mp_fail(r, LM_E_NOMEM, "out of memory");
+        memcpy(copy, text, length);
+        copy[length] = '\0';
+        int status = lm__display_set(pool, (size_t)column, s->count_before + k, copy);
+        lm__free(copy);
+        if (status != LM_OK)
+            return lm__mp_fail(r, LM_E_NOMEM, "out of memory");
+    }
+    return LM_OK;
+}
+
+static int read_columns(load_state *s)
+{
+    lm_mp_reader *r = &s->reader;
+    if (!s->seen_participants)
+        return lm__mp_fail(r, LM_E_PARSE, "the display columns come before the participants");
+    size_t count;
+    if (lm__mp_read_array(r, &count) != LM_OK)
+        return r->status;
+    for (size_t k = 0; k < count && r->status == LM_OK; k++)
+        read_column(s);
+    return r->status;
+}
+
 static int read_body(load_state *s)
 {
     lm_mp_reader *r = &s->reader;
@@ -420,16 +492,21 @@ static int read_body(load_state *s)
     if (lm__mp_read_envelope(r, LM_MP_POOL_MAGIC, LM_MP_POOL_VERSION, &entries) != LM_OK)
         return r->status;
     unsigned seen = 0;
-    static const char *const known[] = {"taxonomy", "slots", "participants", "venues"};
+    static const char *const known[] = {"taxonomy", "slots", "participants", "venues",
+                                        "columns"};
     for (size_t e = 0; e < entries && r->status == LM_OK; e++) {
         int which;
-        if (lm__mp_read_entry(r, known, 4, &seen, &which) != LM_OK || which < 0)
+        if (lm__mp_read_entry(r, known, 5, &seen, &which) != LM_OK || which < 0)
             continue;
         switch (which) {
         case 0: read_taxonomy(s); break;
         case 1: read_slots(s); break;
-        case 2: read_list(s, read_participant, "participants"); break;
-        default: read_list(s, read_venue, "venues"); break;
+        case 2:
+            read_list(s, read_participant, "participants");
+            s->seen_participants = true;
+            break;
+        case 3: read_list(s, read_venue, "venues"); break;
+        default: read_columns(s); break;
         }
     }
     if (r->status == LM_OK && !s->seen_taxonomy)
@@ -455,7 +532,8 @@ int lm_pool_load_msgpack_buffer(lm_pool *pool, const char *name, const void *dat
     if (status != LM_OK)
         return status;
     size_t count = pool->count, venues = pool->venue_count, warnings = pool->warning_count;
-    load_state s = {.pool = pool};
+    size_t columns = pool->display_count;
+    load_state s = {.pool = pool, .count_before = count};
     size_t topics = pool->taxonomy->topic_count;
     s.scratch = lm__malloc(3 * (topics ? topics : 1) * sizeof *s.scratch);
     if (!s.scratch) {
@@ -468,6 +546,7 @@ int lm_pool_load_msgpack_buffer(lm_pool *pool, const char *name, const void *dat
     lm__plain_close(&plain);
     if (status != LM_OK) {
         lm__pool_truncate(pool, count, venues, warnings);
+        lm__display_truncate(pool, count, columns);
         return lm__fail(&pool->base, status, "%s: %s", name, s.reader.error);
     }
     lm__clear_error(&pool->base);

@@ -10,76 +10,78 @@ typedef struct language {
     const char *code;    /* ISO 639-1 where it exists, else ISO 639-3 */
     const char *code3;   /* ISO 639-3 */
     const char *name_en;
+    const char *name_nl;
+    const char *endonym; /* the name in the language itself */
     const char *aliases; /* other names and codes (639-2/B, individual
                           * languages of a macrolanguage), ';'-separated */
 } language;
 
 static const language languages[] = {
-    {"nl", "nld", "Dutch", "dut;nederlands;flemish"},
-    {"en", "eng", "English", ""},
-    {"ar", "ara", "Arabic", "arb;apc;ajp;acm;ary;arz"},
-    {"ti", "tir", "Tigrinya", "tigrigna"},
-    {"fa", "fas", "Persian", "per;pes;farsi"},
-    {"prs", "prs", "Dari", "dari persian"},
-    {"ps", "pus", "Pashto", "pbt;pbu;pushto;pashtu"},
-    {"so", "som", "Somali", ""},
-    {"tr", "tur", "Turkish", ""},
-    {"ku", "kur", "Kurdish", ""},
-    {"kmr", "kmr", "Kurmanji", "northern kurdish"},
-    {"ckb", "ckb", "Sorani", "central kurdish"},
-    {"uk", "ukr", "Ukrainian", ""},
-    {"ru", "rus", "Russian", ""},
-    {"pl", "pol", "Polish", ""},
-    {"ro", "ron", "Romanian", "rum;moldovan"},
-    {"bg", "bul", "Bulgarian", ""},
-    {"de", "deu", "German", "ger"},
-    {"fr", "fra", "French", "fre"},
-    {"es", "spa", "Spanish", "castilian"},
-    {"pt", "por", "Portuguese", ""},
-    {"it", "ita", "Italian", ""},
-    {"am", "amh", "Amharic", ""},
-    {"om", "orm", "Oromo", "gaz;afaan oromoo"},
-    {"ur", "urd", "Urdu", ""},
-    {"hi", "hin", "Hindi", ""},
-    {"bn", "ben", "Bengali", "bangla"},
-    {"ta", "tam", "Tamil", ""},
-    {"zh", "zho", "Chinese", "chi;cmn;yue;mandarin;cantonese"},
-    {"vi", "vie", "Vietnamese", ""},
-    {"id", "ind", "Indonesian", "bahasa indonesia"},
-    {"pap", "pap", "Papiamento", "papiamentu"},
-    {"srn", "srn", "Sranan Tongo", "sranan;surinaams"},
+    {"nl", "nld", "Dutch", "Nederlands", "Nederlands", "dut;nederlands;flemish"},
+    {"en", "eng", "English", "Engels", "English", ""},
+    {"ar", "ara", "Arabic", "Arabisch", "العربية", "arb;apc;ajp;acm;ary;arz"},
+    {"ti", "tir", "Tigrinya", "Tigrinya", "ትግርኛ", "tigrigna"},
+    {"fa", "fas", "Persian", "Perzisch", "فارسی", "per;pes;farsi"},
+    {"prs", "prs", "Dari", "Dari", "دری", "dari persian"},
+    {"ps", "pus", "Pashto", "Pasjtoe", "پښتو", "pbt;pbu;pushto;pashtu"},
+    {"so", "som", "Somali", "Somalisch", "Soomaali", ""},
+    {"tr", "tur", "Turkish", "Turks", "Türkçe", ""},
+    {"ku", "kur", "Kurdish", "Koerdisch", "Kurdî", ""},
+    {"kmr", "kmr", "Kurmanji", "Kurmanji", "Kurmancî", "northern kurdish"},
+    {"ckb", "ckb", "Sorani", "Sorani", "سۆرانی", "central kurdish"},
+    {"uk", "ukr", "Ukrainian", "Oekraïens", "Українська", ""},
+    {"ru", "rus", "Russian", "Russisch", "Русский", ""},
+    {"pl", "pol", "Polish", "Pools", "Polski", ""},
+    {"ro", "ron", "Romanian", "Roemeens", "Română", "rum;moldovan"},
+    {"bg", "bul", "Bulgarian", "Bulgaars", "Български", ""},
+    {"de", "deu", "German", "Duits", "Deutsch", "ger"},
+    {"fr", "fra", "French", "Frans", "Français", "fre"},
+    {"es", "spa", "Spanish", "Spaans", "Español", "castilian"},
+    {"pt", "por", "Portuguese", "Portugees", "Português", ""},
+    {"it", "ita", "Italian", "Italiaans", "Italiano", ""},
+    {"am", "amh", "Amharic", "Amhaars", "አማርኛ", ""},
+    {"om", "orm", "Oromo", "Oromo", "Afaan Oromoo", "gaz;afaan oromoo"},
+    {"ur", "urd", "Urdu", "Urdu", "اردو", ""},
+    {"hi", "hin", "Hindi", "Hindi", "हिन्दी", ""},
+    {"bn", "ben", "Bengali", "Bengaals", "বাংলা", "bangla"},
+    {"ta", "tam", "Tamil", "Tamil", "தமிழ்", ""},
+    {"zh", "zho", "Chinese", "Chinees", "中文", "chi;cmn;yue;mandarin;cantonese"},
+    {"vi", "vie", "Vietnamese", "Vietnamees", "Tiếng Việt", ""},
+    {"id", "ind", "Indonesian", "Indonesisch", "Bahasa Indonesia", "bahasa indonesia"},
+    {"pap", "pap", "Papiamento", "Papiaments", "Papiamentu", "papiamentu"},
+    {"srn", "srn", "Sranan Tongo", "Sranantongo", "Sranantongo", "sranan;surinaams"},
     /* No single ISO 639-3 code covers what people call Berber; "ber" is the
      * ISO 639-2/639-5 collective code, and the individual ones are aliases. */
-    {"ber", "ber", "Berber", "tamazight;amazigh;tarifit;riffian;rif;tzm;zgh;shi;kab"},
-    {"hy", "hye", "Armenian", "arm"},
-    {"ka", "kat", "Georgian", "geo"},
-    {"az", "aze", "Azerbaijani", "azj;azb;azeri"},
-    {"sq", "sqi", "Albanian", "alb;als;aln"},
-    {"sr", "srp", "Serbian", ""},
-    {"hr", "hrv", "Croatian", ""},
-    {"bs", "bos", "Bosnian", ""},
-    {"el", "ell", "Greek", "gre"},
-    {"hu", "hun", "Hungarian", ""},
-    {"sw", "swa", "Swahili", "swh;kiswahili"},
-    {"ln", "lin", "Lingala", ""},
-    {"tig", "tig", "Tigre", ""},
-    {"he", "heb", "Hebrew", ""},
-    {"ja", "jpn", "Japanese", ""},
-    {"ha", "hau", "Hausa", ""},
-    {"yo", "yor", "Yoruba", ""},
-    {"fy", "fry", "Frisian", "west frisian;fries"},
-    {"tl", "tgl", "Tagalog", "fil;filipino"},
-    {"th", "tha", "Thai", ""},
-    {"lt", "lit", "Lithuanian", ""},
-    {"lv", "lav", "Latvian", "lvs"},
-    {"sk", "slk", "Slovak", "slo"},
-    {"cs", "ces", "Czech", "cze"},
-    {"mk", "mkd", "Macedonian", "mac"},
-    {"pa", "pan", "Punjabi", "panjabi"},
-    {"hns", "hns", "Sarnami Hindustani", "sarnami;caribbean hindustani"},
-    {"jv", "jav", "Javanese", ""},
-    {"ak", "aka", "Akan", "twi"},
-    {"kea", "kea", "Cape Verdean Creole", "kabuverdianu"},
+    {"ber", "ber", "Berber", "Berbers", "Tamaziɣt", "tamazight;amazigh;tarifit;riffian;rif;tzm;zgh;shi;kab"},
+    {"hy", "hye", "Armenian", "Armeens", "Հայերեն", "arm"},
+    {"ka", "kat", "Georgian", "Georgisch", "ქართული", "geo"},
+    {"az", "aze", "Azerbaijani", "Azerbeidzjaans", "Azərbaycanca", "azj;azb;azeri"},
+    {"sq", "sqi", "Albanian", "Albanees", "Shqip", "alb;als;aln"},
+    {"sr", "srp", "Serbian", "Servisch", "Српски", ""},
+    {"hr", "hrv", "Croatian", "Kroatisch", "Hrvatski", ""},
+    {"bs", "bos", "Bosnian", "Bosnisch", "Bosanski", ""},
+    {"el", "ell", "Greek", "Grieks", "Ελληνικά", "gre"},
+    {"hu", "hun", "Hungarian", "Hongaars", "Magyar", ""},
+    {"sw", "swa", "Swahili", "Swahili", "Kiswahili", "swh;kiswahili"},
+    {"ln", "lin", "Lingala", "Lingala", "Lingála", ""},
+    {"tig", "tig", "Tigre", "Tigre", "ትግረ", ""},
+    {"he", "heb", "Hebrew", "Hebreeuws", "עברית", ""},
+    {"ja", "jpn", "Japanese", "Japans", "日本語", ""},
+    {"ha", "hau", "Hausa", "Hausa", "Harshen Hausa", ""},
+    {"yo", "yor", "Yoruba", "Yoruba", "Yorùbá", ""},
+    {"fy", "fry", "Frisian", "Fries", "Frysk", "west frisian;fries"},
+    {"tl", "tgl", "Tagalog", "Tagalog", "Wikang Tagalog", "fil;filipino"},
+    {"th", "tha", "Thai", "Thai", "ภาษาไทย", ""},
+    {"lt", "lit", "Lithuanian", "Litouws", "Lietuvių", ""},
+    {"lv", "lav", "Latvian", "Lets", "Latviešu", "lvs"},
+    {"sk", "slk", "Slovak", "Slowaaks", "Slovenčina", "slo"},
+    {"cs", "ces", "Czech", "Tsjechisch", "Čeština", "cze"},
+    {"mk", "mkd", "Macedonian", "Macedonisch", "Македонски", "mac"},
+    {"pa", "pan", "Punjabi", "Punjabi", "ਪੰਜਾਬੀ", "panjabi"},
+    {"hns", "hns", "Sarnami Hindustani", "Sarnami", "Sarnámi", "sarnami;caribbean hindustani"},
+    {"jv", "jav", "Javanese", "Javaans", "Basa Jawa", ""},
+    {"ak", "aka", "Akan", "Akan", "Akan", "twi"},
+    {"kea", "kea", "Cape Verdean Creole", "Kaapverdisch Creools", "Kabuverdianu", "kabuverdianu"},
 };
 
 #define LANGUAGE_COUNT (sizeof languages / sizeof languages[0])
@@ -105,6 +107,16 @@ const char *lm_language_code3(size_t index)
 const char *lm_language_name_en(size_t index)
 {
     return index < LANGUAGE_COUNT ? languages[index].name_en : NULL;
+}
+
+const char *lm_language_name_nl(size_t index)
+{
+    return index < LANGUAGE_COUNT ? languages[index].name_nl : NULL;
+}
+
+const char *lm_language_endonym(size_t index)
+{
+    return index < LANGUAGE_COUNT ? languages[index].endonym : NULL;
 }
 
 static char lower(char c)
@@ -138,6 +150,27 @@ static bool alias_matches(const char *aliases, const char *name, size_t length)
     return false;
 }
 
+static bool has_non_ascii(const char *name, size_t length)
+{
+    for (size_t k = 0; k < length; k++)
+        if ((unsigned char)name[k] >= 0x80)
+            return true;
+    return false;
+}
+
+/* Names with letters beyond ASCII in another case ("РУССКИЙ", "TÜRKÇE"),
+ * compared case-folded; only such names take this slower path. */
+static long find_folded(const char *name, size_t length)
+{
+    if (!has_non_ascii(name, length))
+        return -1;
+    for (size_t k = 0; k < LANGUAGE_COUNT; k++)
+        if (lm__same_folded(name, length, languages[k].name_nl) ||
+            lm__same_folded(name, length, languages[k].endonym))
+            return (long)k;
+    return -1;
+}
+
 /* Finds name[0..length) (already trimmed); -1 when unknown. Codes are
  * checked before names for every entry, so a code always wins. */
 static long find_language(const char *name, size_t length)
@@ -153,10 +186,12 @@ static long find_language(const char *name, size_t length)
     for (size_t k = 0; k < LANGUAGE_COUNT; k++) {
         const language *l = &languages[k];
         if (same(l->name_en, strlen(l->name_en), name, length) ||
+            same(l->name_nl, strlen(l->name_nl), name, length) ||
+            same(l->endonym, strlen(l->endonym), name, length) ||
             alias_matches(l->aliases, name, length))
             return (long)k;
     }
-    return -1;
+    return find_folded(name, length);
 }
 
 int lm_language_find(const char *code, size_t *index)
@@ -175,7 +210,53 @@ int lm_language_find(const char *code, size_t *index)
     return LM_OK;
 }
 
+int lm__language_suggest(const char *name, char *out, size_t size)
+{
+    lm_suggest suggest;
+    lm__suggest_init(&suggest, name);
+    for (size_t k = 0; k < LANGUAGE_COUNT; k++) {
+        const language *l = &languages[k];
+        lm__suggest_offer(&suggest, l->name_en, NULL);
+        lm__suggest_offer(&suggest, l->name_nl, NULL);
+        lm__suggest_offer(&suggest, l->endonym, NULL);
+    }
+    return lm__suggest_hint(&suggest, out, size);
+}
+
+/* The first piece of a list that find() does not know, copied into out. */
+static void first_unknown(const char *list, lm_find_fn find, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (const char *piece = list; piece;) {
+        const char *end = strchr(piece, ';');
+        size_t length = end ? (size_t)(end - piece) : strlen(piece);
+        const char *name = piece;
+        lm__trim(&name, &length);
+        if (length && find(name, length) < 0) {
+            snprintf(out, size, "%.*s", lm__clip_utf8(name, length, size - 1), name);
+            return;
+        }
+        piece = end ? end + 1 : NULL;
+    }
+}
+
+/* Appends hint(piece) to error: "unknown language 'Engles' — did you mean
+ * 'Engels'?" */
+void lm__append_hint(const char *list, lm_find_fn find,
+                     int (*hint)(const char *piece, char *out, size_t size), char *error)
+{
+    char piece[128], text[LM_ERRMSG_MAX];
+    first_unknown(list, find, piece, sizeof piece);
+    if (!piece[0] || hint(piece, text, sizeof text) <= 0)
+        return;
+    size_t used = strlen(error);
+    snprintf(error + used, LM_ERRMSG_MAX - used, "%s", text);
+}
+
 int lm__languages_parse(const char *codes, uint64_t *mask, char *error)
 {
-    return lm__parse_mask(codes, "language codes", "language", find_language, mask, error);
+    int status = lm__parse_mask(codes, "language codes", "language", find_language, mask, error);
+    if (status == LM_E_NOTFOUND && error)
+        lm__append_hint(codes, find_language, lm__language_suggest, error);
+    return status;
 }

@@ -99,6 +99,33 @@ typedef struct lm_id_index {
     size_t capacity; /* power of two */
 } lm_id_index;
 
+/* Columns a pool keeps for people to read (name, phone, notes, ...): never
+ * read by a solver, so they live beside the participants, not in them.
+ * values[p] is NULL (empty) or an owned string; an array may be shorter
+ * than the pool (missing values are empty). */
+typedef struct lm_display_column {
+    char *name;
+    char **values;
+    size_t length, capacity;
+} lm_display_column;
+
+/* An error of a load that goes on after it (all-or-nothing loads report
+ * every error of a file, up to a limit, before failing as a whole). */
+typedef struct lm_load_error {
+    int status;     /* LM_OK for a warning of the failed load */
+    size_t line;
+    size_t order;  /* when it was found: ties of a line keep that order */
+    char *message; /* "pool.csv line 4, column 'languages': unknown language 'xx'" */
+} lm_load_error;
+
+/* Two participants that look like one person signed up twice. */
+typedef struct lm_duplicate {
+    size_t first, second; /* first < second */
+    const char *reason;   /* static: "same name and phone", ... */
+} lm_duplicate;
+
+#define LM_DEFAULT_ERROR_LIMIT 50
+
 struct lm_pool {
     lm_object base;
     lm_taxonomy *taxonomy; /* owned copy */
@@ -112,6 +139,12 @@ struct lm_pool {
     lm_id_index venue_ids;
     lm_warning *warnings;
     size_t warning_count, warning_capacity;
+    lm_display_column *display;
+    size_t display_count, display_capacity;
+    lm_load_error *errors; /* of the last load that failed */
+    size_t error_count, error_capacity, error_limit;
+    lm_duplicate *duplicates;
+    size_t duplicate_count, duplicate_capacity;
 };
 
 /* The role with fewer people of the two (newcomers on a tie): it limits
@@ -170,5 +203,63 @@ int lm__pool_append(lm_pool *pool, const char *id, lm_role role, size_t *index);
  * `warning_count` warnings, freeing what was added (all-or-nothing loads). */
 void lm__pool_truncate(lm_pool *pool, size_t count, size_t venue_count,
                        size_t warning_count);
+
+/* ---- display columns (pool_display.c) ------------------------------------ */
+
+/* The index of the display column named name (ASCII case-insensitive), or
+ * -1; with create, a new column is added when there is none (-2 when out of
+ * memory). */
+long lm__display_column(lm_pool *pool, const char *name, bool create);
+/* Sets (copies) the value of a display column for participant; "" clears. */
+int lm__display_set(lm_pool *pool, size_t column, size_t participant, const char *value);
+/* The value, "" when empty. */
+const char *lm__display_get(const lm_pool *pool, size_t column, size_t participant);
+/* Frees values of participants >= count, and columns >= column_count. */
+void lm__display_truncate(lm_pool *pool, size_t count, size_t column_count);
+/* Whether a header name is the name column ("name", "naam"). */
+bool lm__display_is_name(const char *column);
+
+/* ---- load errors and duplicates -------------------------------------------- */
+
+/* Records an error of the load under way (copies message). LM_E_NOMEM when
+ * it cannot be kept. */
+int lm__pool_add_error(lm_pool *pool, int status, size_t line, const char *message);
+/* After a load failed: adds its warnings [first, warning_count) (up to the
+ * error limit) to the list as "FILE line N, column 'C': warning: ...", and
+ * puts the list in line order (errors of one line first). */
+int lm__pool_errors_finish(lm_pool *pool, const char *file, size_t first_warning);
+void lm__pool_clear_errors(lm_pool *pool);
+/* Finds the participants of [from, count) that look like a participant
+ * before them (duplicates.c) and records each pair; LM_E_NOMEM. */
+int lm__pool_find_duplicates(lm_pool *pool, size_t from);
+void lm__pool_truncate_duplicates(lm_pool *pool, size_t count);
+
+/* ---- suggestions (suggest.c) ------------------------------------------------ */
+
+/* The nearest known name to a word that matched none: init with the word,
+ * offer every candidate (shown is how to print it, NULL for the candidate
+ * itself; both must outlive the lm_suggest), then ask for the best. */
+typedef struct lm_suggest {
+    uint32_t word[48];
+    size_t length;
+    size_t distance;
+    const char *best;
+} lm_suggest;
+void lm__suggest_init(lm_suggest *s, const char *word);
+/* A simple case fold of one code point (ASCII, Latin-1, Latin Extended-A,
+ * Greek, Cyrillic) and comparison with it, neither allocating. */
+uint32_t lm__fold_code_point(uint32_t c);
+bool lm__same_folded(const char *a, size_t a_length, const char *b);
+void lm__suggest_offer(lm_suggest *s, const char *candidate, const char *shown);
+const char *lm__suggest_best(const lm_suggest *s);
+/* " — did you mean 'x'?" into out, or "" when nothing is near. */
+int lm__suggest_hint(const lm_suggest *s, char *out, size_t size);
+/* Hints for the name tables of the model. */
+int lm__taxonomy_suggest(const lm_taxonomy *taxonomy, const char *tag, char *out, size_t size);
+int lm__language_suggest(const char *name, char *out, size_t size);
+int lm__slot_suggest(const char *label, char *out, size_t size);
+/* Appends hint(first unknown piece of list) to error (LM_ERRMSG_MAX bytes). */
+void lm__append_hint(const char *list, lm_find_fn find,
+                     int (*hint)(const char *piece, char *out, size_t size), char *error);
 
 #endif

@@ -128,6 +128,7 @@ int lm_pool_new(const lm_taxonomy *taxonomy, lm_pool **out)
         return LM_E_NOMEM;
     lm__object_init(&pool->base, LM_KIND_POOL);
     pool->rho = LM_DEFAULT_RHO;
+    pool->error_limit = LM_DEFAULT_ERROR_LIMIT;
     int status = taxonomy ? lm__taxonomy_clone(taxonomy, &pool->taxonomy)
                           : lm_taxonomy_new_default(&pool->taxonomy);
     if (status != LM_OK) {
@@ -148,6 +149,8 @@ void lm__pool_truncate(lm_pool *pool, size_t count, size_t venue_count, size_t w
 {
     for (size_t k = count; k < pool->count; k++)
         participant_clear(&pool->people[k]);
+    lm__display_truncate(pool, count, pool->display_count);
+    lm__pool_truncate_duplicates(pool, count);
     if (count < pool->count) {
         pool->count = count;
         index_rebuild(pool, &pool->ids, participant_id_at, count);
@@ -171,6 +174,11 @@ void lm_pool_free(lm_pool *pool)
     if (!pool)
         return;
     lm__pool_truncate(pool, 0, 0, 0);
+    lm__display_truncate(pool, 0, 0);
+    lm__pool_clear_errors(pool);
+    lm__free(pool->display);
+    lm__free(pool->errors);
+    lm__free(pool->duplicates);
     lm__free(pool->people);
     lm__free(pool->venues);
     lm__free(pool->warnings);

@@ -253,3 +253,13 @@ const char *lm_taxonomy_topic_synonym(const lm_taxonomy *taxonomy, size_t topic,
     const lm_topic *t = topic_at(taxonomy, topic);
     return t && k < t->synonym_count ? t->synonyms[k] : NULL;
 }
+
+int lm__taxonomy_suggest(const lm_taxonomy *taxonomy, const char *tag, char *out, size_t size)
+{
+    lm_suggest suggest;
+    lm__suggest_init(&suggest, tag);
+    /* Names are offered in sorted order, so a tie goes to the first. */
+    for (size_t k = 0; taxonomy && k < taxonomy->name_count; k++)
+        lm__suggest_offer(&suggest, taxonomy->names[k].folded, NULL);
+    return lm__suggest_hint(&suggest, out, size);
+}

@@ -68,8 +68,10 @@ def test_record_values_lists_tag_levels_and_booleans():
             "availability": ["mon-evening", "sat-morning"], "lat": 52.0907, "lon": 5.1214,
             "max_km": 3.0, "step_free": False, "host": True, "line": 2}
         assert pool.ids[1] == 'Mulu, "T."'
+        # 'notes' is a display column: kept, not warned about
+        assert pool.columns == ["notes"]
+        assert pool.display("a") == {"notes": "x"}
         assert pool.warnings == [
-            (1, "notes", "unknown column 'notes' is ignored"),
             (3, "interests", "participant 'Mulu, \"T.\"': unknown tag 'skydiving'")]
     with pytest.raises(libmatch.NotFound) as caught:
         libmatch.Pool.from_records(records, strict=True)

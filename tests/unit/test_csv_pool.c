@@ -248,20 +248,22 @@ START_TEST(warnings_with_lines)
                        "p1,newcomer,guitar;underwater basket weaving,hi,,\n"
                        "p2,resident,,,\"xyzzy\",\n";
     ck_assert_int_eq(load(text), LM_OK);
-    ck_assert_uint_eq(lm_pool_warning_count(pool), 4);
+    /* 'notes' is kept as a display column, without a warning */
+    ck_assert_uint_eq(lm_pool_column_count(pool), 1);
+    ck_assert_str_eq(lm_pool_column_name(pool, 0), "notes");
+    ck_assert_str_eq(lm_pool_column_value(pool, find("p1"), 0), "hi");
+    ck_assert_str_eq(lm_pool_column_value(pool, find("p2"), 0), "");
+    ck_assert_uint_eq(lm_pool_warning_count(pool), 3);
     ck_assert_uint_eq(lm_pool_warning_line(pool, 0), 1);
-    ck_assert_str_eq(lm_pool_warning_column(pool, 0), "notes");
-    ck_assert_str_eq(lm_pool_warning_message(pool, 0), "unknown column 'notes' is ignored");
-    ck_assert_uint_eq(lm_pool_warning_line(pool, 1), 1);
-    ck_assert_str_eq(lm_pool_warning_column(pool, 1), "");
-    ck_assert_str_eq(lm_pool_warning_message(pool, 1), "column 6 has no name and is ignored");
-    ck_assert_uint_eq(lm_pool_warning_line(pool, 2), 2);
-    ck_assert_str_eq(lm_pool_warning_column(pool, 2), "interests");
-    ck_assert_str_eq(lm_pool_warning_message(pool, 2),
+    ck_assert_str_eq(lm_pool_warning_column(pool, 0), "");
+    ck_assert_str_eq(lm_pool_warning_message(pool, 0), "column 6 has no name and is ignored");
+    ck_assert_uint_eq(lm_pool_warning_line(pool, 1), 2);
+    ck_assert_str_eq(lm_pool_warning_column(pool, 1), "interests");
+    ck_assert_str_eq(lm_pool_warning_message(pool, 1),
                      "participant 'p1': unknown tag 'underwater basket weaving'");
-    ck_assert_uint_eq(lm_pool_warning_line(pool, 3), 3);
-    ck_assert_str_eq(lm_pool_warning_column(pool, 3), "offers");
-    ck_assert_str_eq(lm_pool_warning_message(pool, 3), "participant 'p2': unknown tag 'xyzzy'");
+    ck_assert_uint_eq(lm_pool_warning_line(pool, 2), 3);
+    ck_assert_str_eq(lm_pool_warning_column(pool, 2), "offers");
+    ck_assert_str_eq(lm_pool_warning_message(pool, 2), "participant 'p2': unknown tag 'xyzzy'");
     ck_assert_double_eq(lm_pool_value(pool, find("p1"), LM_INTERESTS, topic("guitar")), 1.0);
 }
 END_TEST
@@ -274,10 +276,12 @@ START_TEST(strict_mode)
     ck_assert_str_eq(lm_errmsg(pool), "pool.csv line 3, column 'offers': unknown tag 'xyzzy'");
     ck_assert_uint_eq(lm_pool_size(pool), 0);
     ck_assert_uint_eq(lm_pool_warning_count(pool), 0);
-    /* unknown columns stay warnings in strict mode */
+    ck_assert_uint_eq(lm_pool_column_count(pool), 0);
+    /* unknown columns are display columns in strict mode too */
     ck_assert_int_eq(load("id,role,offers,extra\np1,newcomer,guitar,x\n"), LM_OK);
-    ck_assert_uint_eq(lm_pool_warning_count(pool), 1);
-    ck_assert_str_eq(lm_pool_warning_column(pool, 0), "extra");
+    ck_assert_uint_eq(lm_pool_warning_count(pool), 0);
+    ck_assert_str_eq(lm_pool_column_name(pool, 0), "extra");
+    ck_assert_str_eq(lm_pool_column_value(pool, 0, 0), "x");
 }
 END_TEST
 

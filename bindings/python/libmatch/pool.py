@@ -182,6 +182,48 @@ class Pool(Handle):
                  text(lib.lm_pool_warning_message(handle, k)))
                 for k in range(lib.lm_pool_warning_count(handle))]
 
+    @property
+    def columns(self):
+        """The display columns (name, phone, notes, ...): every column of a
+        pool CSV that is not one of the model's, in the order first seen."""
+        handle = self._handle()
+        return [text(lib.lm_pool_column_name(handle, c))
+                for c in range(lib.lm_pool_column_count(handle))]
+
+    def display(self, participant_id):
+        """{column: value} of a participant's non-empty display columns."""
+        handle, index = self._handle(), self.index(participant_id)
+        values = {}
+        for c, name in enumerate(self.columns):
+            value = text(lib.lm_pool_column_value(handle, index, c))
+            if value:
+                values[name] = value
+        return values
+
+    def set_display(self, participant_id, column, value):
+        """Sets one display value ('' clears it), adding the column if new."""
+        self._checked(lib.lm_pool_set_column(self._handle(), self.index(participant_id),
+                                             c_string(column, "column"),
+                                             c_string(value or "", "value")))
+
+    def name(self, participant_id):
+        """The value of the name column ('name' or 'naam'), '' without one."""
+        return text(lib.lm_pool_name(self._handle(), self.index(participant_id)))
+
+    @property
+    def duplicates(self):
+        """(id, id, reason) of each pair of rows that look like one person
+        signed up twice; lmatch never places such a pair in one group."""
+        handle = self._handle()
+        pairs = []
+        for k in range(lib.lm_pool_duplicate_count(handle)):
+            first, second = ctypes.c_size_t(), ctypes.c_size_t()
+            check(lib.lm_pool_duplicate(handle, k, ctypes.byref(first), ctypes.byref(second)))
+            pairs.append((text(lib.lm_pool_id(handle, first.value)),
+                          text(lib.lm_pool_id(handle, second.value)),
+                          text(lib.lm_pool_duplicate_reason(handle, k))))
+        return pairs
+
     def index(self, participant_id):
         """The index of a participant; NotFound for an unknown id."""
         found = ctypes.c_size_t()
@@ -359,7 +401,15 @@ class Pool(Handle):
                 check(lib.lm_grouping_set_venue(grouping, g, venues[venue]), grouping)
 
     def _checked(self, status):
-        check(status, self._pointer)
+        try:
+            check(status, self._pointer)
+        except Exception as error:
+            # Every mistake of a load that failed (lm_pool_error_message),
+            # warnings of that load among them, in line order.
+            handle = self._pointer
+            error.errors = [text(lib.lm_pool_error_message(handle, k))
+                            for k in range(lib.lm_pool_error_count(handle))]
+            raise
 
 
 def _group_entry(entry):
