@@ -410,6 +410,16 @@ static int total_bound(const lm_bound_work *w, lm_bound_detail *detail)
     detail->newcomers = limits.newcomers;
     detail->residents = limits.residents;
     detail->max_groups = limits.max_groups;
+    /* the values stay those of every placeable person; only how many of
+     * each role are taken is limited by the flow through the classes */
+    int status = lm__bound_role_flow(w, detail->most);
+    if (status != LM_OK)
+        return status;
+    size_t count[2] = {limits.newcomers, limits.residents};
+    if (detail->most[LM_NEWCOMER] < limits.newcomers)
+        limits.newcomers = detail->most[LM_NEWCOMER];
+    if (detail->most[LM_RESIDENT] < limits.residents)
+        limits.residents = detail->most[LM_RESIDENT];
 
     double mu = weights->unassigned, n = (double)w->n;
     double size_max = (double)params->max_size, q = (double)params->min_per_role;
@@ -420,7 +430,6 @@ static int total_bound(const lm_bound_work *w, lm_bound_detail *detail)
     double imbalance = weights->balance < 0
                            ? -weights->balance * (size_max - 2 * q) * (size_max - 2 * q) / size_max
                            : 0.0;
-    size_t count[2] = {limits.newcomers, limits.residents};
     size_t longest = count[0] > count[1] ? count[0] : count[1];
     /* per role: the share without exchange, and the two exchange parts */
     double *base[2], *newcomers_teach[2], *residents_teach[2], *values[2], *prefix[2];
@@ -433,7 +442,7 @@ static int total_bound(const lm_bound_work *w, lm_bound_detail *detail)
     }
     uint64_t *keys = lm__malloc((2 * longest + 1) * sizeof *keys);
     uint32_t *counts = lm__malloc(65536 * sizeof *counts);
-    int status = base[0] && base[1] && keys && counts ? LM_OK : LM_E_NOMEM;
+    status = base[0] && base[1] && keys && counts ? LM_OK : LM_E_NOMEM;
     double best = INFINITY, scale = 0.0;
     size_t placed_at_best = 0;
     if (status == LM_OK) {

@@ -18,6 +18,7 @@ typedef struct lm_bound_detail {
     size_t placeable;    /* people some group could hold (the rest are always out) */
     size_t newcomers;    /* of them, by role */
     size_t residents;
+    size_t most[2];      /* newcomers and residents a grouping can place (bound_flow.c) */
     size_t placed;       /* people placed where the bound is reached */
     size_t max_groups;   /* groups the venues can host (SIZE_MAX without venues) */
     bool pairwise;       /* partner maxima were computed pair by pair (small pools) */
@@ -88,5 +89,10 @@ static inline uint64_t lm__bound_person_classes(const lm_bound_work *w, size_t i
 bool lm__bound_class_pass(lm_bound_work *w);
 int lm__bound_shares_pairwise(lm_bound_work *w);
 int lm__bound_shares_tables(lm_bound_work *w);
+
+/* The most newcomers (most[LM_NEWCOMER]) and residents any grouping can
+ * place, from a maximum flow through the classes between the roles
+ * (bound_flow.c); SIZE_MAX where no limit was computed. */
+int lm__bound_role_flow(const lm_bound_work *w, size_t most[2]);
 
 #endif
