@@ -356,11 +356,10 @@ static uint64_t lns_rounds(const lm_gstate *s, const lm_params *params, uint32_t
  * (which can restructure what moves and swaps cannot) and a last
  * construction for who is still out. The leftover phase and the fill only
  * construct: their people could not be placed once. */
-static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread, lm_rng *rng, int start)
+static int improve(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread, lm_rng *rng,
+                   int start)
 {
-    int status = lm__groups_construct(s, rng, start > 0);
-    if (status == LM_OK)
-        status = search_region(s, j, r, main_thread, start);
+    int status = search_region(s, j, r, main_thread, start);
     release_empty(s);
     if (status == LM_OK)
         status = lm__groups_construct(s, rng, start > 0);
@@ -374,6 +373,12 @@ static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread
             status = lm__groups_construct(s, rng, start > 0);
     }
     return status;
+}
+
+static int build_once(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thread, lm_rng *rng, int start)
+{
+    int status = lm__groups_construct(s, rng, start > 0);
+    return status == LM_OK ? improve(s, j, r, main_thread, rng, start) : status;
 }
 
 /* Slots and venues of the final groups: with venues, the places the groups
@@ -488,7 +493,21 @@ int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread)
             }
         }
     }
-    if (status == LM_OK && starts > 1 && best_value > -INFINITY) {
+    /* Where counts alone decide who can be placed, a start from the
+     * placement plan (groups_plan.c) when it places more than the best
+     * start did; kept when its total is higher. */
+    bool planned = false, plan_better = false;
+    if (status == LM_OK && starts > 0 && best_value > -INFINITY && lm__groups_plan_applies(&s)) {
+        uint32_t placed = 0;
+        for (uint32_t k = 0; k < s.item_count; k++)
+            placed += best[k] != LM_NO_GROUP;
+        status = lm__groups_plan(&s, placed, &planned);
+        if (status == LM_OK && planned)
+            status = improve(&s, j, r, main_thread, &rng, 0);
+        plan_better = status == LM_OK && planned && region_objective(&s) > best_value + 1e-12;
+    }
+    bool restore = best_value > -INFINITY && (planned ? !plan_better : starts > 1);
+    if (status == LM_OK && restore) {
         dissolve_all(&s);
         for (uint32_t g = 0; g < best_groups; g++)
             if (best_place[2 * g] >= 0)

@@ -226,6 +226,13 @@ int lm__groups_insert(lm_gstate *state, const int *slot_of, const int *venue_of)
  * optimally; never makes the region's objective worse. */
 int lm__groups_lns(lm_gstate *state, lm_rng *rng, uint64_t rounds, atomic_int *stop);
 
+/* The placement plan (groups_plan.c): whether it applies to the region (no
+ * venues, no homes, one availability for all), and groups built from it in
+ * place of the region's groups when it places more than at_least people
+ * (built false: the region is left as it was). */
+bool lm__groups_plan_applies(const lm_gstate *state);
+int lm__groups_plan(lm_gstate *state, uint32_t at_least, bool *built);
+
 /* Regions of at most this many people are solved exactly (groups_exact.c). */
 #define LM_EXACT_MAX 14
 bool lm__groups_exact_applies(const lm_gstate *state);
