@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_lifecycle.h"
 #include "cli_result.h"
 #include "cli_history.h"
 #include "json.h"
@@ -259,6 +260,19 @@ static void write_group(json_writer *w, const lm_pool *pool, const lm_result *re
         json_number(w, lm_result_group_score(result, g, (lm_term)t));
     }
     json_end_object(w);
+    if (lm_result_continuing(result)) { /* --keep: the kept group and who is new */
+        int64_t kept = lm_result_group_kept(result, g);
+        json_key(w, "kept");
+        if (kept >= 0)
+            json_int(w, kept);
+        else
+            json_null(w);
+        json_key(w, "new");
+        json_begin_inline_array(w);
+        for (size_t k = 0; k < lm_result_group_size(result, g); k++)
+            json_bool(w, lm_result_member_new(result, g, k));
+        json_end_array(w);
+    }
     json_end_object(w);
 }
 
@@ -589,6 +603,7 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
     if (lm_params_new(&params) != LM_OK)
         return cli_error("out of memory");
     cli_pool_source source = {0};
+    cli_lifecycle life = {0}; /* --constraints, --keep (cli_lifecycle.c) */
     cli_history history = {0}; /* --history, --no-repeats (cli_history.c) */
     const char *output = NULL, *json = NULL;
     bool quiet = false;
@@ -600,6 +615,8 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
             goto done;
         }
         if (own)
+            continue;
+        if (cli_lifecycle_option(option, optarg, &life))
             continue;
         int handled = cli_run_option(solver->name, option, optarg, params, &quiet, &source);
         if (handled < 0) {
@@ -631,6 +648,10 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
     code = cli_prepare_key(solver->name, &source, &key);
     if (code == CLI_OK)
         code = cli_load_pool(&source, &pool);
+    life.pairs = solver->solve == lm_pairs_match;
+    if (code == CLI_OK)
+        code = cli_lifecycle_load(solver->name, pool, params, &life, quiet);
+    if (code == CLI_OK)
     if (code == CLI_OK)
         code = cli_history_load(solver->name, pool, params, &history, &source);
     if (code != CLI_OK)
@@ -656,6 +677,7 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
 done:
     cli_history_free(&history);
     lm_result_free(result);
+    cli_lifecycle_free(&life);
     lm_pool_free(pool);
     lm_key_free(key);
     lm_params_free(params);

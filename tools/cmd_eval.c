@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_lifecycle.h"
 #include "cli_result.h"
 
 static const char usage_head[] =
@@ -21,7 +22,11 @@ static const char usage_head[] =
     "  --json [FILE]        write the JSON result with \"violations\" and \"feasible\";\n"
     "                       to standard output without FILE or with '-'; a FILE\n"
     "                       after a space must end in .json (else write --json=FILE)\n"
-    "  --fail-on-violation  exit 1 when any constraint is violated\n";
+    "  --fail-on-violation  exit 1 when any constraint is violated\n"
+    CLI_CONSTRAINT_HELP
+    "                       (each broken one is a violation of its kind: together,\n"
+    "                       apart, pin, excluded)\n"
+    "  --keep GROUPS.csv    the kept groups the pins of --constraints name\n";
 
 enum { OPT_FAIL = 0x200 };
 
@@ -78,6 +83,8 @@ int cmd_eval(int argc, char **argv)
         CLI_RUN_OPTIONS,
         {"json", optional_argument, NULL, OPT_JSON},
         {"fail-on-violation", no_argument, NULL, OPT_FAIL},
+        CLI_CONSTRAINT_OPTIONS,
+        {"keep", required_argument, NULL, OPT_KEEP},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -86,10 +93,13 @@ int cmd_eval(int argc, char **argv)
     if (lm_params_new(&params) != LM_OK)
         return cli_error("out of memory");
     cli_pool_source source = {0};
+    cli_lifecycle life = {0}; /* --constraints, --keep (cli_lifecycle.c) */
     const char *json = NULL;
     bool quiet = false, fail_on_violation = false;
     int option, code = CLI_OK;
     while ((option = cli_getopt(argc, argv, "h", options)) != -1) {
+        if (cli_lifecycle_option(option, optarg, &life))
+            continue;
         int handled = cli_run_option("eval", option, optarg, params, &quiet, &source);
         if (handled < 0) {
             code = CLI_USAGE;
@@ -118,8 +128,13 @@ int cmd_eval(int argc, char **argv)
     code = cli_prepare_key("eval", &source, &key);
     if (code == CLI_OK)
         code = cli_load_pool(&source, &pool);
-    if (code != CLI_OK)
+    if (code == CLI_OK)
+        code = cli_lifecycle_load("eval", pool, params, &life, quiet);
+    if (code != CLI_OK) {
+        cli_lifecycle_free(&life);
+        lm_pool_free(pool);
         goto done;
+    }
     lm_grouping *grouping = NULL;
     lm_result *result = NULL;
     int status = lm_grouping_new(&grouping);
@@ -143,6 +158,7 @@ int cmd_eval(int argc, char **argv)
     }
     lm_result_free(result);
     lm_grouping_free(grouping);
+    cli_lifecycle_free(&life);
     lm_pool_free(pool);
 done:
     lm_key_free(key);

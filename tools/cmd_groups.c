@@ -1,5 +1,6 @@
 /* lmatch groups: forms mixed, equal-role project groups from a pool. */
 
+#include "cli_lifecycle.h"
 #include "cli_history.h"
 #include "cli_result.h"
 
@@ -15,6 +16,7 @@ static const char usage_head[] =
     "Options:\n"
     "  -o, --output FILE    write the groups CSV (group,id,role,theme,slot,venue,cohost)\n"
     "  --json FILE          write the JSON result; '-' writes it to standard output\n"
+    CLI_CONSTRAINT_HELP CLI_KEEP_HELP
     "  POOL may be CSV, msgpack or encrypted msgpack (with --key/--passphrase-file).\n";
 
 int cmd_groups(int argc, char **argv)
@@ -22,6 +24,8 @@ int cmd_groups(int argc, char **argv)
     static const struct option options[] = {
         CLI_RUN_OPTIONS,
         CLI_HISTORY_OPTIONS,
+        CLI_CONSTRAINT_OPTIONS,
+        CLI_KEEP_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         {"json", required_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},

@@ -1,6 +1,7 @@
 /* lmatch pairs: newcomer-resident buddy pairs ("taalmaatjes"), matched
  * exactly. The outputs are those of `lmatch groups`, with groups of two. */
 
+#include "cli_lifecycle.h"
 #include "cli_history.h"
 #include "cli_result.h"
 
@@ -40,6 +41,9 @@ static const char usage[] =
     "  --key FILE           key file (lmatch keygen) for an encrypted pool\n"
     "  --passphrase-file F  the same from a passphrase (its first line)\n"
     "  --pseudonymize       write keyed pseudonyms instead of ids in every output\n"
+    CLI_CONSTRAINT_HELP
+    "                       (pairs: a together set of two is paired with each other\n"
+    "                       or not at all; pins need kept groups, so pairs refuse them)\n"
     "  --quiet              no progress line on stderr\n"
     "  -h, --help           show this help\n";
 
@@ -60,6 +64,7 @@ int cmd_pairs(int argc, char **argv)
         {"key", required_argument, NULL, OPT_KEY},
         {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
         {"pseudonymize", no_argument, NULL, OPT_PSEUDONYMIZE},
+        CLI_CONSTRAINT_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         {"json", required_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},

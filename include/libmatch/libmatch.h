@@ -137,7 +137,11 @@ typedef enum lm_violation {
     LM_VIOLATION_STEP_FREE = 6,    /* a member needs step-free access, venue is not */
     LM_VIOLATION_VENUE_CLOSED = 7, /* the venue is not open at the slot */
     LM_VIOLATION_CAPACITY = 8,     /* the venue hosts more groups than its capacity */
-    LM_VIOLATION_NO_VENUE = 9      /* venues are given but the group has none */
+    LM_VIOLATION_NO_VENUE = 9,     /* venues are given but the group has none */
+    LM_VIOLATION_TOGETHER = 10,    /* a together set is split, or part of it is out */
+    LM_VIOLATION_APART = 11,       /* two people kept apart share a group */
+    LM_VIOLATION_PIN = 12,         /* a pinned person is not in their kept group */
+    LM_VIOLATION_EXCLUDED = 13     /* an excluded person is in a group */
 } lm_violation;
 
 /* How good a result is known to be. */
@@ -747,6 +751,114 @@ LM_API LM_NODISCARD int lm_golfer_solve(size_t groups, size_t size, size_t round
  * round,group,id,role,theme,slot,venue,cohost; atomically. */
 LM_API LM_NODISCARD int lm_rounds_save_csv(lm_result *const *results, size_t rounds,
                                            const lm_pool *pool, const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* Constraints and continuing groups                                         */
+/* ------------------------------------------------------------------------ */
+
+/* What a coordinator knows that no column says (docs/formats.md, "The
+ * constraints file"). Each constraint is a hard constraint of every run
+ * whose params carry it:
+ *   LM_CONSTRAINT_TOGETHER  a and b share a group, or both stay unassigned;
+ *                           closed transitively (a with b, b with c: all
+ *                           three), and a set is placed whole or not at all;
+ *   LM_CONSTRAINT_APART     a and b never share a group;
+ *   LM_CONSTRAINT_PIN       a is a kept member of group b of the keep file
+ *                           (b is the group's number in that file);
+ *   LM_CONSTRAINT_EXCLUDE   a takes no part in this run (b is ignored).
+ * Excluding one person of a together set leaves the whole set out. */
+typedef enum lm_constraint_kind {
+    LM_CONSTRAINT_TOGETHER = 0,
+    LM_CONSTRAINT_APART = 1,
+    LM_CONSTRAINT_PIN = 2,
+    LM_CONSTRAINT_EXCLUDE = 3
+} lm_constraint_kind;
+
+typedef struct lm_constraints lm_constraints;
+
+/* An empty set of constraints over the participants of pool (which must
+ * outlive it and not lose participants). */
+LM_API LM_NODISCARD int lm_constraints_new(const lm_pool *pool, lm_constraints **out);
+LM_API void lm_constraints_free(lm_constraints *constraints);
+/* Adds one constraint; a and b are participant indices (for PIN, b is the
+ * kept group's number; for EXCLUDE, b is ignored). A constraint that
+ * contradicts those already held (a together with b and apart from b, two
+ * different pins of one person) is refused with LM_E_INFEASIBLE and a
+ * message naming both; the set is then unchanged. */
+LM_API LM_NODISCARD int lm_constraints_add(lm_constraints *constraints, lm_constraint_kind kind,
+                                           size_t a, size_t b);
+/* Appends the constraints of a CSV file with the header kind,a,b (ids of
+ * the pool; for pin, b is a group number of the keep file). All or nothing:
+ * LM_E_PARSE for a malformed line, LM_E_NOTFOUND for an unknown id or kind,
+ * LM_E_INFEASIBLE for a contradiction, each with file and line(s). */
+LM_API LM_NODISCARD int lm_constraints_load_csv(lm_constraints *constraints, const char *path);
+LM_API LM_NODISCARD int lm_constraints_load_csv_buffer(lm_constraints *constraints,
+                                                       const char *name, const char *data,
+                                                       size_t size);
+LM_API size_t lm_constraints_count(const lm_constraints *constraints);
+/* Constraint k: its kind, a and b as added, and the CSV line it came from
+ * (0 when added by hand). */
+LM_API LM_NODISCARD int lm_constraints_get(const lm_constraints *constraints, size_t k,
+                                           lm_constraint_kind *kind, size_t *a, size_t *b,
+                                           size_t *line);
+/* The contradictions that depend on the run, checked before it: a
+ * together set larger than max_size, a pin to a group keep lacks (or any
+ * pin without keep). LM_E_INFEASIBLE with a message naming the lines;
+ * lm_groups_form(), lm_pairs_match() (max_size 2) and lm_groups_evaluate()
+ * check the same. */
+LM_API LM_NODISCARD int lm_constraints_check(lm_constraints *constraints, size_t max_size,
+                                             const lm_grouping *keep);
+/* "together", "apart", "pin", "exclude" (NULL for an unknown kind). */
+LM_API const char *lm_constraint_kind_name(lm_constraint_kind kind);
+
+/* Attaches constraints to params (NULL detaches). params borrow them: they
+ * must outlive every run with these params. lm_groups_form(),
+ * lm_pairs_match() and lm_groups_evaluate() then honour (or, evaluating,
+ * check) them; a run with a pool other than theirs is LM_E_INVALID, and a
+ * together set larger than the maximum group size, or a pin to a group the
+ * keep file lacks, is LM_E_INFEASIBLE naming the lines. */
+LM_API LM_NODISCARD int lm_params_set_constraints(lm_params *params,
+                                                  const lm_constraints *constraints);
+
+/* Continuing groups: lm_groups_form() keeps the groups of keep (members,
+ * slot and venue) as they are, lets new sign-ups (people of the pool not in
+ * keep) join kept groups with room where that is best, and forms new
+ * groups from the rest. Kept members never move; with reshuffle, keep only
+ * says who is new, and everybody may move (pinned people stay). People of
+ * keep who are excluded leave their group. A kept group below the minimum
+ * size or mix is completed first when new sign-ups allow; one still
+ * incomplete is reported as a violation (LM_VIOLATION_SIZE or _MIX) of the
+ * result. params borrow keep (NULL detaches). keep is read with
+ * lm_grouping_load_csv(); people of an earlier file who left the pool are
+ * dropped from it before (lmatch does that for --keep). */
+LM_API LM_NODISCARD int lm_params_set_keep(lm_params *params, const lm_grouping *keep,
+                                           bool reshuffle);
+/* Reads the groups of an earlier run for lm_params_set_keep(): the groups
+ * CSV of lm_grouping_load_csv(), except that people no longer in pool are
+ * dropped (they left the programme) and counted in *left (may be NULL).
+ * Groups keep their numbers from the file (lm_grouping_group_number). */
+LM_API LM_NODISCARD int lm_grouping_load_keep_csv(lm_grouping *grouping, const lm_pool *pool,
+                                                  const char *path, size_t *left);
+LM_API LM_NODISCARD int lm_grouping_load_keep_csv_buffer(lm_grouping *grouping,
+                                                         const lm_pool *pool, const char *name,
+                                                         const char *data, size_t size,
+                                                         size_t *left);
+/* The number of group g in the file it was read from (group + 1 for
+ * groupings made with lm_grouping_assign()). */
+LM_API uint64_t lm_grouping_group_number(const lm_grouping *grouping, size_t group);
+/* The number of groups of a grouping (1 + the highest index used). */
+LM_API size_t lm_grouping_group_count(const lm_grouping *grouping);
+/* The group of participant (-1 when in none). */
+LM_API int64_t lm_grouping_group_of(const lm_grouping *grouping, size_t participant);
+
+/* Whether member k of a group of a continuing run is new (was in no kept
+ * group); false for every member of other runs. */
+LM_API bool lm_result_member_new(const lm_result *result, size_t group, size_t k);
+/* The number of the kept group (as in the keep file) that group continues,
+ * or -1 for a new group and in other runs. */
+LM_API int64_t lm_result_group_kept(const lm_result *result, size_t group);
+/* Whether the result comes from a continuing run (lm_params_set_keep). */
+LM_API bool lm_result_continuing(const lm_result *result);
 
 #ifdef __cplusplus
 }

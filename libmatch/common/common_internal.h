@@ -19,6 +19,7 @@ typedef enum lm_kind {
     LM_KIND_GROUPING = 0x4c4d4734u,
     LM_KIND_RESULT = 0x4c4d5235u,
     LM_KIND_KEY = 0x4c4d4b36u,
+    LM_KIND_CONSTRAINTS = 0x4c4d4337u,
     LM_KIND_HISTORY = 0x4c4d4838u
 } lm_kind;
 

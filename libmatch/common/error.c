@@ -63,6 +63,7 @@ const char *lm_errmsg(const void *handle)
     case LM_KIND_GROUPING:
     case LM_KIND_RESULT:
     case LM_KIND_KEY:
+    case LM_KIND_CONSTRAINTS:
     case LM_KIND_HISTORY:
         return object->errmsg;
     default:

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/constraints_internal.h"
+#include "model/constraints_internal.h"
 #include "model/grouping_internal.h"
 #include "engine/objective_internal.h"
 #include "model/result_internal.h"
@@ -162,6 +163,108 @@ static void choose_place(const lm_pool *pool, const lm_params *params, const siz
             *slot = bit;
 }
 
+/* ---- coordinator constraints -------------------------------------------------------- */
+
+static const char *group_name(int64_t group, char *text, size_t size)
+{
+    if (group < 0)
+        return "no group";
+    snprintf(text, size, "group %lld", (long long)group + 1);
+    return text;
+}
+
+/* Whether person is in the result's group `group` (members ascending). */
+static bool in_group(const lm_result *result, size_t group, size_t person)
+{
+    const lm_group_out *g = &result->groups[group];
+    for (size_t m = 0; m < g->size; m++)
+        if (result->members[g->first + m] == person)
+            return true;
+    return false;
+}
+
+/* Every broken together, apart, pin and exclude constraint as a violation
+ * of its kind; group_of[p] is p's group in result, -1 for none. A together
+ * set is whole when each of its constraints has both people in one group
+ * or both out. */
+static int check_constraints(lm_result *result, const lm_pool *pool, const lm_params *params,
+                             const int64_t *group_of)
+{
+    const lm_constraints *c = params->constraints;
+    int status = LM_OK;
+    char where[64];
+    for (size_t i = 0; i < c->count; i++) {
+        const lm_constraint *k = &c->list[i];
+        const char *a = pool->people[k->a].id;
+        int64_t ga = group_of[k->a];
+        if (k->kind == LM_CONSTRAINT_TOGETHER && ga != group_of[k->b]) {
+            int64_t gb = group_of[k->b];
+            char in_a[40], in_b[40];
+            VIOLATION(LM_VIOLATION_TOGETHER, (size_t)(ga >= 0 ? ga : gb),
+                      (int64_t)(ga >= 0 ? k->b : k->a),
+                      "'%s' and '%s' must share a group or both stay out (%s), but '%s' is "
+                      "in %s and '%s' in %s",
+                      a, pool->people[k->b].id, lm__constraint_origin(c, k, where, sizeof where), a,
+                      group_name(ga, in_a, sizeof in_a), pool->people[k->b].id,
+                      group_name(gb, in_b, sizeof in_b));
+        } else if (k->kind == LM_CONSTRAINT_APART && ga >= 0 && ga == group_of[k->b]) {
+            VIOLATION(LM_VIOLATION_APART, (size_t)ga, (int64_t)k->b,
+                      "'%s' and '%s' must never share a group (%s), but both are in group %lld",
+                      a, pool->people[k->b].id, lm__constraint_origin(c, k, where, sizeof where),
+                      (long long)ga + 1);
+        } else if (k->kind == LM_CONSTRAINT_EXCLUDE && ga >= 0) {
+            VIOLATION(LM_VIOLATION_EXCLUDED, (size_t)ga, (int64_t)k->a,
+                      "'%s' takes no part this time (%s), but is in group %lld", a,
+                      lm__constraint_origin(c, k, where, sizeof where), (long long)ga + 1);
+        } else if (k->kind == LM_CONSTRAINT_PIN && params->keep) {
+            /* the kept group is found in the result through its other
+             * kept members */
+            const lm_grouping *keep = params->keep;
+            bool with_them = ga >= 0, anyone = false;
+            for (size_t g = 0; g < keep->group_count; g++) {
+                if (lm_grouping_group_number(keep, g) != k->b)
+                    continue;
+                for (size_t p = 0; p < pool->count; p++) {
+                    if (p == k->a || lm_grouping_group_of(keep, p) != (int64_t)g ||
+                        lm__constraints_out(c, p))
+                        continue;
+                    anyone = true;
+                    with_them = ga >= 0 && in_group(result, (size_t)ga, p);
+                    break;
+                }
+            }
+            if (!with_them || (!anyone && ga < 0))
+                VIOLATION(LM_VIOLATION_PIN, ga >= 0 ? (size_t)ga : 0, (int64_t)k->a,
+                          "'%s' is pinned to kept group %zu (%s), but is %s", a, k->b,
+                          lm__constraint_origin(c, k, where, sizeof where),
+                          ga >= 0 ? "in a group without its kept members" : "in no group");
+        }
+    }
+    /* people out with an excluded person of their together set */
+    for (size_t p = 0; p < pool->count; p++)
+        if (group_of[p] >= 0 && c->excluded && !c->excluded[p] && lm__constraints_out(c, p))
+            VIOLATION(LM_VIOLATION_EXCLUDED, (size_t)group_of[p], (int64_t)p,
+                      "'%s' is in a together set with someone excluded, so takes no part, but "
+                      "is in group %lld",
+                      pool->people[p].id, (long long)group_of[p] + 1);
+    return status;
+}
+
+static int evaluate_constraints(lm_result *result, const lm_pool *pool, const lm_params *params)
+{
+    int64_t *group_of = lm__malloc((pool->count ? pool->count : 1) * sizeof *group_of);
+    if (!group_of)
+        return LM_E_NOMEM;
+    for (size_t p = 0; p < pool->count; p++)
+        group_of[p] = -1;
+    for (size_t g = 0; g < result->group_count; g++)
+        for (size_t m = 0; m < result->groups[g].size; m++)
+            group_of[result->members[result->groups[g].first + m]] = (int64_t)g;
+    int status = check_constraints(result, pool, params, group_of);
+    lm__free(group_of);
+    return status;
+}
+
 int lm_groups_evaluate(const lm_pool *pool, const lm_params *params,
                        const lm_grouping *grouping, lm_result *result)
 {
@@ -183,6 +286,12 @@ int lm_groups_evaluate(const lm_pool *pool, const lm_params *params,
             return lm__fail(&result->base, LM_E_INVALID,
                             "group %zu names venue %d; the pool has %zu", g + 1,
                             grouping->venue[g], pool->venue_count);
+    if (params->constraints) {
+        status = lm__constraints_check_run(params->constraints, pool, params->max_size,
+                                           params->keep, &result->base);
+        if (status != LM_OK)
+            return status;
+    }
 
     size_t slot_count = lm_slot_count();
     usage u = {pool, lm__calloc(pool->venue_count * slot_count + 1, sizeof *u.used), slot_count};
@@ -253,8 +362,12 @@ int lm_groups_evaluate(const lm_pool *pool, const lm_params *params,
         out->venue = venue;
         total += score.terms[LM_TERM_TOTAL];
     }
+    if (status == LM_OK && params->constraints)
+        status = evaluate_constraints(result, pool, params);
+    /* the excluded take no part: they are not counted as unassigned */
     for (size_t p = 0; p < pool->count && status == LM_OK; p++)
-        if (p >= grouping->participant_capacity || grouping->group_of[p] < 0)
+        if ((p >= grouping->participant_capacity || grouping->group_of[p] < 0) &&
+            !(params->constraints && lm__constraints_out(params->constraints, p)))
             status = lm__result_add_unassigned(result, p, LM_REASON_NOT_PLACED);
     if (status == LM_OK)
         result->total = lm__weighted_total(&params->weights, total, result->unassigned_count);

@@ -450,7 +450,7 @@ int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread)
     int status = lm__gstate_init(&s, j->pool, j->params, region, use_venues);
     if (status != LM_OK)
         return status;
-    s.base_used = j->base_used;
+    s.base_used = j->base_used ? j->base_used : j->kept_used;
     lm_rng rng;
     lm__rng_seed(&rng, j->params->seed, (uint64_t)r + j->stream);
     int *slot_of = NULL, *venue_of = NULL;

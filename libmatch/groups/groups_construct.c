@@ -347,6 +347,7 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
             room--;
         }
         lm__gstate_apply(s, g, LM_NONE_ITEM, seed);
+        lm__gc_join_set(s, g, seed); /* a together set joins whole */
         uint32_t have[2] = {0, 0};
         have[scarce] = 1;
         for (;;) {
@@ -376,6 +377,7 @@ int lm__groups_construct(lm_gstate *s, lm_rng *rng, bool explore)
                 role = scarce;
             }
             lm__gstate_apply(s, g, LM_NONE_ITEM, pick);
+            lm__gc_join_set(s, g, pick);
             have[role]++;
         }
         if (!complete(s, g)) {

@@ -157,6 +157,9 @@ typedef struct lm_gstate {
      * with, best first, LM_NONE_ITEM padded (groups_kin.c); NULL until
      * lm__gstate_kin() ran. */
     uint32_t *kin;
+    /* Coordinator constraints among the region's items (groups_constraints.c);
+     * NULL when the run has none. */
+    struct lm_gstate_rules *rules;
 } lm_gstate;
 
 #define LM_KIN 8
@@ -319,5 +322,30 @@ uint32_t lm__fill_candidates(const lm_fill *fill, const lm_pool *pool, const lm_
                              uint32_t v, uint64_t room_slots, uint32_t room, const uint8_t *open,
                              uint32_t *counters, uint32_t *out);
 
+/* ---- coordinator constraints (groups_constraints.c) ---------------------- */
+
+/* The together sets and apart pairs among a region's items: built by
+ * lm__gstate_init() when params carry constraints. */
+int lm__gc_state_init(lm_gstate *state, const lm_region *region);
+void lm__gc_state_free(lm_gstate *state);
+/* Whether the member list keeps the constraints: no two members apart, and
+ * every together set in it whole (all of its people, wherever they are in
+ * the pool). Part of every hard check of a list (groups_state.c). */
+bool lm__gc_list_ok(const lm_gstate *state, const uint32_t *list, uint32_t k);
+/* lm__gstate_partial_ok() with constraints: `in` joins g with the rest of
+ * its together set, all unassigned, all fitting. */
+bool lm__gc_partial_ok(const lm_gstate *state, uint32_t g, uint32_t in);
+/* After `item` joined g in construction: the rest of its together set
+ * joins too. */
+void lm__gc_join_set(lm_gstate *state, uint32_t g, uint32_t item);
+/* The hard checks of a member list other than size and mix, for a place
+ * (venue, slot) or none (-1): what lm__gstate_value_with() tests. */
+bool lm__gstate_list_ok(const lm_gstate *state, const uint32_t *list, uint32_t k, int venue,
+                        int slot);
+/* Regions as lm__regions_build() cut them (region_of by person), changed
+ * for the run: people the filter leaves out and excluded people leave
+ * their region; a together set moves to the region of its first member. */
+int lm__gc_regions(const lm_pool *pool, const lm_params *params, const lm_region_filter *filter,
+                   uint32_t *region_of);
 
 #endif

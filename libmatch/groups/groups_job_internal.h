@@ -30,6 +30,8 @@ typedef struct lm_groups_job {
     lm_region_out *outs;
     size_t out_count;           /* outs of this phase, then of the next one */
     const uint32_t *base_used;  /* venue capacity used by an earlier phase */
+    const uint32_t *kept_used;  /* venue capacity kept groups hold (groups_keep.c):
+                                   taken like base_used, but the search runs */
     uint64_t stream;            /* random stream of region r: stream + r */
     bool filling;               /* the fill: regions report groups only */
     /* The seam phase: region r starts from the groups initial[r] (members,

@@ -383,6 +383,8 @@ int lm__regions_build(const lm_pool *pool, const lm_params *params, size_t targe
                  ? build_by_venues(pool, params, target, filter, region_of, venue_region,
                                    &region_count)
                  : build_by_people(pool, target, region_of, &region_count);
+    if (status == LM_OK) /* the filter without venues, exclusions, together sets */
+        status = lm__gc_regions(pool, params, filter, region_of);
     if (status == LM_OK)
         status = lm__regions_assemble(pool, region_of, region_count, venue_region, out);
 done:

@@ -157,6 +157,10 @@ int lm__gstate_init(lm_gstate *s, const lm_pool *pool, const lm_params *params,
         s->group_of[k] = LM_NO_GROUP;
         per_role[s->items[k].role]++;
     }
+    if (lm__gc_state_init(s, region) != LM_OK) {
+        lm__gstate_free(s);
+        return LM_E_NOMEM;
+    }
     uint32_t fewer = per_role[0] < per_role[1] ? per_role[0] : per_role[1];
     s->group_limit = fewer / (s->min_per_role ? s->min_per_role : 1) + 1;
     /* with venues, every group holds a place (venue, slot) of the region */
@@ -198,6 +202,7 @@ void lm__gstate_free(lm_gstate *s)
     lm__free(s->lat);
     lm__free(s->lon);
     lm__free(s->located);
+    lm__gc_state_free(s);
     memset(s, 0, sizeof *s);
 }
 
@@ -302,6 +307,8 @@ static shared_masks masks_of(const lm_gstate *s, const uint32_t *list, uint32_t 
  * everybody within reach of the meeting point. */
 static bool list_ok(const lm_gstate *s, const uint32_t *list, uint32_t k, int venue, int slot)
 {
+    if (s->rules && !lm__gc_list_ok(s, list, k))
+        return false;
     shared_masks shared = masks_of(s, list, k);
     uint64_t languages = shared.languages, slots = shared.slots, reach = shared.reach;
     if (s->params->language && !languages)
@@ -328,6 +335,11 @@ static bool list_ok(const lm_gstate *s, const uint32_t *list, uint32_t k, int ve
             return false;
     }
     return true;
+}
+
+bool lm__gstate_list_ok(const lm_gstate *s, const uint32_t *list, uint32_t k, int venue, int slot)
+{
+    return list_ok(s, list, k, venue, slot);
 }
 
 /* The hard constraints of group g with `out` removed and `in` added. */
@@ -508,6 +520,8 @@ double lm__gstate_value_with(const lm_gstate *s, uint32_t g, uint32_t out, uint3
 
 bool lm__gstate_partial_ok(const lm_gstate *s, uint32_t g, uint32_t in)
 {
+    if (s->rules)
+        return lm__gc_partial_ok(s, g, in);
     return s->size[g] < s->max_size && place_ok(s, g, LM_NONE_ITEM, in) &&
            !lm__gstate_repeat_forbidden(s, g, in);
 }

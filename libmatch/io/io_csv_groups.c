@@ -36,8 +36,12 @@ static const char *role_name(int role)
 static int write_csv(lm_result *result, const lm_pool *pool, lm_key *key, FILE *file)
 {
     char pseudonym[LM_PSEUDONYM_SIZE];
+    /* a continuing run (--keep) adds the column new: yes for a new member */
+    bool marks = result->continuing;
     for (int c = 0; c < GROUP_COLUMNS; c++)
-        lm__csv_put_field(file, group_columns[c], c == GROUP_COLUMNS - 1);
+        lm__csv_put_field(file, group_columns[c], c == GROUP_COLUMNS - 1 && !marks);
+    if (marks)
+        lm__csv_put_field(file, "new", true);
     for (size_t g = 0; g < result->group_count; g++) {
         const lm_group_out *group = &result->groups[g];
         char number[24];
@@ -64,7 +68,10 @@ static int write_csv(lm_result *result, const lm_pool *pool, lm_key *key, FILE *
             lm__csv_put_field(file, slot ? slot : "", false);
             lm__csv_put_field(file, venue, false);
             lm__csv_put_field(file, group->cohost[p->role] == (int64_t)member ? "yes" : "no",
-                              true);
+                              !marks);
+            if (marks)
+                lm__csv_put_field(file, result->member_new[group->first + k] ? "yes" : "no",
+                                  true);
         }
     }
     return LM_OK;
@@ -135,6 +142,8 @@ typedef struct group_loader {
     size_t group_count, group_capacity;
     size_t *numbers;     /* open addressing over group numbers: index + 1 */
     size_t number_capacity;
+    bool keep;           /* a keep file: ids no longer in the pool are dropped */
+    size_t left;         /* how many were dropped */
 } group_loader;
 
 static int fail_at(group_loader *l, int status, const char *column, const char *format, ...)
@@ -277,6 +286,10 @@ static int read_member(group_loader *l, size_t header_fields)
     if (!id[0])
         return fail_at(l, LM_E_PARSE, "id", "missing participant id");
     long participant = lm__pool_lookup(l->pool, id);
+    if (participant < 0 && l->keep) {
+        l->left++; /* left the programme since the file was written */
+        return LM_OK;
+    }
     if (participant < 0)
         return fail_at(l, LM_E_NOTFOUND, "id", "unknown participant '%s'",
                        lm__csv_excerpt(id, EXCERPT, excerpt));
@@ -358,6 +371,7 @@ static void install(group_loader *l)
     lm__free(g->group_of);
     lm__free(g->slot);
     lm__free(g->venue);
+    lm__free(g->number);
     g->group_of = l->group_of;
     g->participant_capacity = l->pool->count ? l->pool->count : 1;
     g->slot = l->slot;
@@ -367,13 +381,16 @@ static void install(group_loader *l)
         l->slot[k] = l->venue[k] = -1;
     g->group_count = l->group_count;
     g->group_capacity = l->group_capacity;
+    g->number = l->number;
+    g->number_count = l->group_count;
+    l->number = NULL;
     l->group_of = NULL;
     l->slot = l->venue = NULL;
     lm__clear_error(&g->base);
 }
 
-int lm_grouping_load_csv_buffer(lm_grouping *grouping, const lm_pool *pool, const char *name,
-                                const char *data, size_t size)
+static int load_buffer(lm_grouping *grouping, const lm_pool *pool, const char *name,
+                       const char *data, size_t size, size_t *left)
 {
     if (!grouping)
         return LM_E_INVALID;
@@ -385,6 +402,7 @@ int lm_grouping_load_csv_buffer(lm_grouping *grouping, const lm_pool *pool, cons
     l->grouping = grouping;
     l->pool = pool;
     l->name = name ? name : "input";
+    l->keep = left != NULL;
     int status = lm__csv_init(&l->csv, data, size);
     if (status != LM_OK)
         lm__fail(&grouping->base, status, "%s: %s", l->name, l->csv.error);
@@ -392,6 +410,8 @@ int lm_grouping_load_csv_buffer(lm_grouping *grouping, const lm_pool *pool, cons
         status = read_groups(l);
     if (status == LM_OK)
         install(l);
+    if (status == LM_OK && left)
+        *left = l->left;
     lm__csv_free(&l->csv);
     lm__free(l->group_of);
     lm__free(l->seen_line);
@@ -405,7 +425,14 @@ int lm_grouping_load_csv_buffer(lm_grouping *grouping, const lm_pool *pool, cons
     return status;
 }
 
-int lm_grouping_load_csv(lm_grouping *grouping, const lm_pool *pool, const char *path)
+int lm_grouping_load_csv_buffer(lm_grouping *grouping, const lm_pool *pool, const char *name,
+                                const char *data, size_t size)
+{
+    return load_buffer(grouping, pool, name, data, size, NULL);
+}
+
+/* A keep file drops the ids the pool no longer has (`left` not NULL). */
+static int load_file(lm_grouping *grouping, const lm_pool *pool, const char *path, size_t *left)
 {
     if (!grouping)
         return LM_E_INVALID;
@@ -414,7 +441,33 @@ int lm_grouping_load_csv(lm_grouping *grouping, const lm_pool *pool, const char 
     lm_file_bytes file;
     int status = lm__file_read(path, LM_CSV_MAX_FILE, &file, &grouping->base);
     if (status == LM_OK)
-        status = lm_grouping_load_csv_buffer(grouping, pool, path, (const char *)file.data, file.size);
+        status = load_buffer(grouping, pool, path, (const char *)file.data, file.size, left);
     lm__file_bytes_free(&file);
+    return status;
+}
+
+int lm_grouping_load_csv(lm_grouping *grouping, const lm_pool *pool, const char *path)
+{
+    return load_file(grouping, pool, path, NULL);
+}
+
+int lm_grouping_load_keep_csv(lm_grouping *grouping, const lm_pool *pool, const char *path,
+                              size_t *left)
+{
+    size_t dropped = 0;
+    int status = load_file(grouping, pool, path, &dropped);
+    if (left)
+        *left = status == LM_OK ? dropped : 0;
+    return status;
+}
+
+int lm_grouping_load_keep_csv_buffer(lm_grouping *grouping, const lm_pool *pool,
+                                     const char *name, const char *data, size_t size,
+                                     size_t *left)
+{
+    size_t dropped = 0;
+    int status = load_buffer(grouping, pool, name, data, size, &dropped);
+    if (left)
+        *left = status == LM_OK ? dropped : 0;
     return status;
 }

@@ -22,7 +22,27 @@ void lm_grouping_free(lm_grouping *g)
     lm__free(g->group_of);
     lm__free(g->slot);
     lm__free(g->venue);
+    lm__free(g->number);
     lm__free(g);
+}
+
+uint64_t lm_grouping_group_number(const lm_grouping *g, size_t group)
+{
+    if (g && group < g->number_count)
+        return g->number[group];
+    return (uint64_t)group + 1;
+}
+
+size_t lm_grouping_group_count(const lm_grouping *g)
+{
+    return g ? g->group_count : 0;
+}
+
+int64_t lm_grouping_group_of(const lm_grouping *g, size_t participant)
+{
+    if (!g || participant >= g->participant_capacity || !g->group_of)
+        return -1;
+    return g->group_of[participant];
 }
 
 static int ensure_group(lm_grouping *g, size_t group)

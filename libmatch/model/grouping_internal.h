@@ -15,6 +15,10 @@ struct lm_grouping {
     int *slot;               /* by group; -1 = let evaluation choose */
     int *venue;              /* by group; -1 = let evaluation choose */
     size_t group_capacity;
+    /* Group numbers of the file a grouping was read from, by group, for
+     * the first number_count groups (the others are numbered index + 1). */
+    uint64_t *number;
+    size_t number_count;
 };
 
 #endif

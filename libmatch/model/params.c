@@ -18,6 +18,9 @@ void lm__params_defaults(struct lm_params *p)
     p->time_limit = 0.0;
     p->progress = NULL;
     p->progress_user = NULL;
+    p->constraints = NULL;
+    p->keep = NULL;
+    p->reshuffle = false;
     p->history = NULL;
     p->repeat_weight = 10.0;
     p->repeat_decay = 1.0;
@@ -201,4 +204,21 @@ int lm_params_check(lm_params *p)
     if (!p)
         return LM_E_INVALID;
     return lm__params_validate(p, &p->base);
+}
+
+int lm_params_set_constraints(lm_params *p, const lm_constraints *constraints)
+{
+    if (!p)
+        return LM_E_INVALID;
+    p->constraints = constraints;
+    return LM_OK;
+}
+
+int lm_params_set_keep(lm_params *p, const lm_grouping *keep, bool reshuffle)
+{
+    if (!p)
+        return LM_E_INVALID;
+    p->keep = keep;
+    p->reshuffle = keep && reshuffle;
+    return LM_OK;
 }

@@ -29,6 +29,11 @@ struct lm_params {
     double time_limit;
     lm_progress_fn progress;
     void *progress_user;
+    /* Coordinator constraints and the groups of an earlier run, borrowed
+     * (NULL: none); lm_params_set_constraints(), lm_params_set_keep(). */
+    const struct lm_constraints *constraints;
+    const struct lm_grouping *keep;
+    bool reshuffle;
     /* History (history_internal.h): borrowed; the repeat weight and decay,
      * and whether a repeat is forbidden instead of paid for. */
     const struct lm_history *history;

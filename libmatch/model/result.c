@@ -33,6 +33,7 @@ void lm__result_reset(lm_result *r)
     lm__free(r->item_group);
     r->item_group = NULL;
     r->item_count = 0;
+    r->continuing = false;
     lm__clear_error(&r->base);
 }
 
@@ -45,6 +46,7 @@ void lm_result_free(lm_result *r)
     lm__free(r->members);
     lm__free(r->unassigned);
     lm__free(r->violations);
+    lm__free(r->member_new);
     lm__free(r);
 }
 
@@ -61,6 +63,7 @@ int lm__result_add_group(lm_result *r, const size_t *members, size_t size, size_
     g->size = size;
     g->slot = g->venue = g->language = -1;
     g->cohost[0] = g->cohost[1] = -1;
+    g->kept = -1;
     if (size)
         memcpy(r->members + r->member_count, members, size * sizeof *members);
     r->member_count += size;
@@ -95,6 +98,36 @@ int lm__result_add_violation(lm_result *r, lm_violation kind, size_t group,
         return LM_E_NOMEM;
     r->violations[r->violation_count++] = (lm_violation_out){kind, group, participant, message};
     return LM_OK;
+}
+
+int lm__result_mark_new(lm_result *r, const uint8_t *is_new)
+{
+    if (lm__grow((void **)&r->member_new, &r->member_new_capacity,
+                 r->member_count ? r->member_count : 1, sizeof *r->member_new) != LM_OK)
+        return LM_E_NOMEM;
+    for (size_t m = 0; m < r->member_count; m++)
+        r->member_new[m] = is_new[r->members[m]];
+    r->continuing = true;
+    return LM_OK;
+}
+
+bool lm_result_continuing(const lm_result *r)
+{
+    return r && r->continuing;
+}
+
+bool lm_result_member_new(const lm_result *r, size_t group, size_t k)
+{
+    if (!r || !r->continuing || group >= r->group_count || k >= r->groups[group].size)
+        return false;
+    return r->member_new[r->groups[group].first + k] != 0;
+}
+
+int64_t lm_result_group_kept(const lm_result *r, size_t group)
+{
+    if (!r || group >= r->group_count)
+        return -1;
+    return r->groups[group].kept;
 }
 
 int lm__result_set_items(lm_result *r, size_t n)
@@ -287,6 +320,10 @@ const char *lm_violation_name(lm_violation kind)
     case LM_VIOLATION_VENUE_CLOSED: return "venue_closed";
     case LM_VIOLATION_CAPACITY: return "capacity";
     case LM_VIOLATION_NO_VENUE: return "no_venue";
+    case LM_VIOLATION_TOGETHER: return "together";
+    case LM_VIOLATION_APART: return "apart";
+    case LM_VIOLATION_PIN: return "pin";
+    case LM_VIOLATION_EXCLUDED: return "excluded";
     }
     return "unknown";
 }

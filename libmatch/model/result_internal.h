@@ -14,6 +14,7 @@ typedef struct lm_group_out {
     int slot, venue, language;
     int64_t cohost[2]; /* by lm_role; -1 none */
     double terms[6];   /* lm_term order: unweighted terms, then weighted total */
+    int64_t kept;      /* the keep file's number of the group it continues, -1 new */
 } lm_group_out;
 
 typedef struct lm_unassigned_out {
@@ -44,6 +45,11 @@ struct lm_result {
     size_t item_count;
     double bound;    /* upper bound on the total (lm_groups_bound()), NAN unknown */
     double bound_mu; /* the mu the bound was computed with (for the gap) */
+    /* A continuing run (lm_params_set_keep): by member, like members,
+     * 1 for someone who was in no kept group. NULL in other runs. */
+    uint8_t *member_new;
+    size_t member_new_capacity;
+    bool continuing;
 };
 
 /* Empties a result (keeps its buffers). */
@@ -60,6 +66,8 @@ int lm__result_add_violation(struct lm_result *result, lm_violation kind, size_t
     ;
 /* Records the bound of a groups result and the mu of its run. */
 void lm__result_set_bound(struct lm_result *result, double bound, double mu);
+/* Marks the result as continuing: member_new[m] = is_new[members[m]]. */
+int lm__result_mark_new(struct lm_result *result, const uint8_t *is_new);
 /* Allocates the partition assignment of n items (all -1). */
 int lm__result_set_items(struct lm_result *result, size_t n);
 

@@ -18,6 +18,7 @@
 #include "engine/assignment_internal.h"
 #include "engine/constraints_internal.h"
 #include "engine/objective_internal.h"
+#include "model/constraints_internal.h"
 #include "pairs/pairs_internal.h"
 #include "model/result_internal.h"
 
@@ -312,7 +313,7 @@ static int fill_result(run *r, const reasons *why)
         matched[members[0]] = matched[members[1]] = 1;
     }
     for (size_t p = 0; p < pool->count && status == LM_OK; p++)
-        if (!matched[p])
+        if (!matched[p] && lm__pair_takes_part(r->params, p))
             status = lm__result_add_unassigned(result, p, reason_for(why, p));
     if (status == LM_OK)
         result->total = lm__weighted_total(&r->params->weights, total, result->unassigned_count);
@@ -407,6 +408,12 @@ int lm_pairs_match(const lm_pool *pool, const lm_params *params, lm_result *resu
     lm__result_reset(result);
     if (!pool || !params)
         return lm__fail(&result->base, LM_E_INVALID, "pool and params must not be NULL");
+    /* a together set of more than two cannot be one pair; pins need kept groups */
+    int checked = params->constraints ? lm__constraints_check_run(params->constraints, pool, 2,
+                                                                  NULL, &result->base)
+                                      : LM_OK;
+    if (checked != LM_OK)
+        return checked;
     if (lm__pairs_two_solves(params))
         return lm__pairs_match_history(pool, params, result);
     if (pool->count >= LM_ASSIGN_MAX_SIDE)

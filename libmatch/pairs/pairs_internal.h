@@ -102,6 +102,13 @@ double lm__pair_repeat_cost(const lm_pair_rules *rules, size_t a, size_t b);
 bool lm__pairs_two_solves(const lm_params *params);
 int lm__pairs_match_history(const lm_pool *pool, const lm_params *params, lm_result *result);
 
+/* ---- coordinator constraints (pairs_constraints.c) ---------------------------
+ * Whether a and b may be a pair (neither excluded, not kept apart, and a
+ * together set pairs only within itself), and whether person takes part at
+ * all (the excluded are neither paired nor listed). */
+bool lm__pair_constraints_ok(const struct lm_constraints *constraints, size_t a, size_t b);
+bool lm__pair_takes_part(const lm_params *params, size_t person);
+
 /* ---- the candidate graph (pairs_candidates.c) -------------------------------- */
 
 /* The two sides as pool indices: rows (the smaller side) and columns. */

@@ -154,6 +154,8 @@ bool lm__pair_feasible(const lm_pair_rules *r, size_t a, size_t b)
 {
     if (!lm__pair_masks_ok(r, a, b) || lm__pair_repeat_forbidden(r, a, b))
         return false;
+    if (r->params->constraints && !lm__pair_constraints_ok(r->params->constraints, a, b))
+        return false;
     const lm_pool *pool = r->pool;
     if (pool->venue_count == 0 || r->venue_words == 0) {
         size_t members[2] = {a < b ? a : b, a < b ? b : a};

@@ -77,7 +77,8 @@ def _expected(declaration, types, has_name):
     """The ctypes type a header declaration needs, read without a parser."""
     enums, structs, callbacks = types
     const = re.search(r"\bconst\b", declaration) is not None
-    words = declaration.replace("const", " ").replace("*", " ").split()
+    # \b: "const" inside a name (lm_constraints) is not a qualifier
+    words = re.sub(r"\bconst\b", " ", declaration).replace("*", " ").split()
     stars = declaration.count("*")
     if has_name and words != ["void"]:
         words = words[:-1]

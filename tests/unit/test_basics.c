@@ -58,6 +58,7 @@ static void grouping_free_null(void) { lm_grouping_free(NULL); }
 static void result_free_null(void) { lm_result_free(NULL); }
 static void key_free_null(void) { lm_key_free(NULL); }
 static void history_free_null(void) { lm_history_free(NULL); }
+static void constraints_free_null(void) { lm_constraints_free(NULL); }
 
 static const struct destructor {
     const char *name;
@@ -67,6 +68,7 @@ static const struct destructor {
     {"lm_params_free", params_free_null},     {"lm_grouping_free", grouping_free_null},
     {"lm_result_free", result_free_null},     {"lm_key_free", key_free_null},
     {"lm_history_free", history_free_null},
+    {"lm_constraints_free", constraints_free_null},
 };
 enum { destructor_count = sizeof destructors / sizeof destructors[0] };
 
