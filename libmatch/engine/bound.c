@@ -431,18 +431,25 @@ static int total_bound(const lm_bound_work *w, lm_bound_detail *detail)
                            ? -weights->balance * (size_max - 2 * q) * (size_max - 2 * q) / size_max
                            : 0.0;
     size_t longest = count[0] > count[1] ? count[0] : count[1];
-    /* per role: the share without exchange, and the two exchange parts */
-    double *base[2], *newcomers_teach[2], *residents_teach[2], *values[2], *prefix[2];
+    /* per role: the share without shared and exchange, the shared share,
+     * the two exchange parts, then the values and their prefix sums; and
+     * who each is (for the joint shares) */
+    double *base[2], *shared[2], *newcomers_teach[2], *residents_teach[2], *values[2], *prefix[2];
+    size_t *person[2];
     for (int role = 0; role < 2; role++) {
-        base[role] = lm__malloc((5 * count[role] + 2) * sizeof(double));
-        newcomers_teach[role] = base[role] ? base[role] + count[role] : NULL;
-        residents_teach[role] = base[role] ? base[role] + 2 * count[role] : NULL;
-        values[role] = base[role] ? base[role] + 3 * count[role] : NULL;
-        prefix[role] = base[role] ? base[role] + 4 * count[role] : NULL;
+        base[role] = lm__malloc((6 * count[role] + 2) * sizeof(double));
+        shared[role] = base[role] ? base[role] + count[role] : NULL;
+        newcomers_teach[role] = base[role] ? base[role] + 2 * count[role] : NULL;
+        residents_teach[role] = base[role] ? base[role] + 3 * count[role] : NULL;
+        values[role] = base[role] ? base[role] + 4 * count[role] : NULL;
+        prefix[role] = base[role] ? base[role] + 5 * count[role] : NULL;
+        person[role] = w->joint ? lm__malloc((count[role] + 1) * sizeof *person[role]) : NULL;
     }
     uint64_t *keys = lm__malloc((2 * longest + 1) * sizeof *keys);
     uint32_t *counts = lm__malloc(65536 * sizeof *counts);
     status = base[0] && base[1] && keys && counts ? LM_OK : LM_E_NOMEM;
+    if (w->joint && (!person[0] || !person[1]))
+        status = LM_E_NOMEM;
     double best = INFINITY, scale = 0.0;
     size_t placed_at_best = 0;
     if (status == LM_OK) {
@@ -452,25 +459,34 @@ static int total_bound(const lm_bound_work *w, lm_bound_detail *detail)
                 continue;
             int role = lm__bound_role(w, i);
             double theme = alpha > 0 ? alpha * w->theme[i] : alpha * w->theme[i] / size_max;
-            base[role][at[role]] = theme + beta * w->shared[i] + imbalance + mu;
+            base[role][at[role]] = theme + imbalance + mu;
+            shared[role][at[role]] = w->shared[i];
+            if (w->joint)
+                person[role][at[role]] = i;
             /* as the teacher, i's part of E_NR (newcomers) or E_RN (residents) */
             newcomers_teach[role][at[role]] =
                 gamma * (role == LM_NEWCOMER ? w->teach[i] : w->learn[i]);
             residents_teach[role][at[role]] =
                 gamma * (role == LM_NEWCOMER ? w->learn[i] : w->teach[i]);
-            scale += fabs(base[role][at[role]]) + 2.0 * gamma;
+            scale += fabs(base[role][at[role]]) + beta + 2.0 * gamma;
             at[role]++;
         }
     }
     /* exchange <= theta * (newcomers teach) + (1 - theta) * (residents teach)
      * for every theta in [0, 1]: the smallest of a few is kept */
-    static const double thetas[] = {0.0, 0.5, 1.0};
-    for (size_t which = 0; which < 3 && status == LM_OK; which++) {
+    static const double thetas[] = LM_BOUND_THETAS;
+    for (size_t which = 0; which < LM_BOUND_THETA_COUNT && status == LM_OK; which++) {
         double theta = thetas[which];
         for (int role = 0; role < 2; role++) {
-            for (size_t k = 0; k < count[role]; k++)
-                values[role][k] = base[role][k] + theta * newcomers_teach[role][k] +
-                                  (1 - theta) * residents_teach[role][k];
+            for (size_t k = 0; k < count[role]; k++) {
+                /* shared and exchange: the separate maxima, or (pair by pair)
+                 * one set of partners for both when that is less */
+                double terms = beta * shared[role][k] + theta * newcomers_teach[role][k] +
+                               (1 - theta) * residents_teach[role][k];
+                if (w->joint)
+                    terms = fmin(terms, w->joint[LM_BOUND_THETA_COUNT * person[role][k] + which]);
+                values[role][k] = base[role][k] + terms;
+            }
             sort_descending(values[role], keys, count[role], counts);
             prefix[role][0] = 0.0;
             for (size_t k = 0; k < count[role]; k++)
@@ -488,6 +504,8 @@ static int total_bound(const lm_bound_work *w, lm_bound_detail *detail)
     }
     lm__free(base[0]);
     lm__free(base[1]);
+    lm__free(person[0]);
+    lm__free(person[1]);
     lm__free(keys);
     lm__free(counts);
     if (status != LM_OK)
@@ -544,7 +562,12 @@ int lm__groups_bound_pairwise(const lm_pool *pool, const lm_params *params, size
     for (size_t i = 0; i < w.n; i++)
         placeable += w.placeable[i];
     detail->pairwise = placeable <= pairwise;
-    status = detail->pairwise ? lm__bound_shares_pairwise(&w) : lm__bound_shares_tables(&w);
+    if (detail->pairwise) {
+        w.joint = lm__malloc(LM_BOUND_THETA_COUNT * n * sizeof *w.joint);
+        status = w.joint ? lm__bound_shares_pairwise(&w) : LM_E_NOMEM;
+    } else {
+        status = lm__bound_shares_tables(&w);
+    }
     if (status == LM_OK)
         status = total_bound(&w, detail);
 done:
@@ -554,6 +577,7 @@ done:
     lm__free(w.classes);
     lm__free(w.placeable);
     lm__free(numbers);
+    lm__free(w.joint);
     lm__free(w.counts);
     return status;
 }

@@ -57,10 +57,18 @@ typedef struct lm_bound_work {
     double *shared;           /* the partner maxima of the shared term */
     double *teach;            /* ... of what they teach the other role */
     double *learn;            /* ... of what the other role teaches them */
+    double *joint;            /* pair by pair only (else NULL): per person and split
+                                 theta (LM_BOUND_THETAS), a bound on beta shared +
+                                 gamma exchange with one set of partners for both */
     uint32_t *counts;         /* per class, slot and role; then per slot and role for
                                  the language-less, who count in every class */
     uint64_t ok_slots[64];    /* per class: slots where its people could form a group */
 } lm_bound_work;
+
+/* The splits theta of min(A, B) <= theta A + (1 - theta) B tried for the
+ * exchange term: the bound is the smallest over them. */
+#define LM_BOUND_THETAS {0.0, 0.5, 1.0}
+#define LM_BOUND_THETA_COUNT 3
 
 #define LM_BOUND_ROLE 1
 #define LM_BOUND_HOST 2

@@ -226,6 +226,121 @@ static void scatter(double *dense, size_t d, const unit_vectors *vectors, size_t
     }
 }
 
+/* ---- one set of partners for shared and exchange ------------------------------- */
+
+/* Combinations (k, r) of a group size and the number of the other role in
+ * it beyond which the joint shares are not computed (the separate maxima
+ * still bound the terms): each costs a pass over a person's partners. */
+#define MAX_SIZES 64
+
+/* Person i's share of beta shared(S) + gamma (theta X1 + (1 - theta) X2) in
+ * a group S of k with r people of the other role is
+ *     sum over the k - 1 others j of beta cos(x_i, x_j) / (k - 1)
+ *   + sum over the r of the other role of gamma (theta e1 + (1 - theta) e2) / r
+ * (docs/solver.md, "Bounds", 3): the largest over the feasible (k, r) of the
+ * r largest other-role terms plus the k - 1 - r largest same-role ones.
+ * `other` holds (cos, e1, e2) of i's compatible other-role people, `same`
+ * the cosines of the same role, sorted descending. */
+static double joint_share(const lm_bound_work *w, const double *other, size_t others,
+                          const double *same, size_t sames, double theta, double *top)
+{
+    const lm_params *params = w->params;
+    double beta = params->weights.shared > 0 ? params->weights.shared : 0.0;
+    double gamma = params->weights.exchange > 0 ? params->weights.exchange : 0.0;
+    size_t q = (size_t)params->min_per_role;
+    double best = -INFINITY;
+    for (size_t k = (size_t)params->min_size; k <= (size_t)params->max_size; k++) {
+        /* r of the other role, k - r of i's (with i): both at least q */
+        for (size_t r = q; r + q <= k; r++) {
+            size_t rest = k - 1 - r;
+            if (r > others || rest > sames)
+                continue;
+            for (size_t m = 0; m < r; m++)
+                top[m] = -INFINITY;
+            double ratio = beta / (double)(k - 1);
+            for (size_t j = 0; j < others; j++) {
+                const double *o = other + 3 * j;
+                top_insert(top, r,
+                           ratio * o[0] + gamma * (theta * o[1] + (1 - theta) * o[2]) / (double)r);
+            }
+            double sum = 0.0;
+            for (size_t m = 0; m < r; m++)
+                sum += top[m];
+            for (size_t m = 0; m < rest; m++)
+                sum += ratio * same[m];
+            best = fmax(best, sum);
+        }
+    }
+    return best;
+}
+
+/* The joint shares of every person of the graph, for each split theta. A
+ * person's partners are scored again here (both ways), with their own
+ * partner lists, so that nothing is kept per pair. */
+static int joint_shares(lm_bound_work *w, const pair_graph *g, const unit_vectors *vectors,
+                        double *dense)
+{
+    size_t d = w->topics ? w->topics : 1;
+    size_t n = w->n;
+    for (size_t k = 0; k < LM_BOUND_THETA_COUNT * n; k++)
+        w->joint[k] = INFINITY; /* no joint share: the separate ones count */
+    size_t most = (size_t)w->params->max_size, q = (size_t)w->params->min_per_role;
+    size_t combinations = 0;
+    for (size_t k = (size_t)w->params->min_size; k <= most; k++)
+        combinations += k + 1 > 2 * q ? k + 1 - 2 * q : 0;
+    if (combinations > MAX_SIZES)
+        return LM_OK;
+    double *other = lm__malloc((3 * g->count + 1) * sizeof *other);
+    double *same = lm__malloc((g->count + 1) * sizeof *same);
+    double *top = lm__malloc((most + 1) * sizeof *top);
+    int status = other && same && top ? LM_OK : LM_E_NOMEM;
+    static const double thetas[] = LM_BOUND_THETAS;
+    for (size_t a = 0; a < g->count && status == LM_OK; a++) {
+        if (!(g->alive[a / 64] >> (a % 64) & 1))
+            continue;
+        size_t i = g->person[a];
+        int role = lm__bound_role(w, i);
+        scatter(dense, d, vectors, a, false);
+        size_t others = 0, sames = 0;
+        const uint64_t *row = g->adjacent + a * g->words;
+        for (size_t word = 0; word < g->words; word++)
+            for (uint64_t bits = row[word] & g->alive[word]; bits; bits &= bits - 1) {
+                size_t b = word * 64 + (size_t)__builtin_ctzll(bits);
+                double cosine = dense_dot(dense, vectors, b, LM_INTERESTS);
+                if (lm__bound_role(w, g->person[b]) == role) {
+                    same[sames++] = cosine;
+                    continue;
+                }
+                /* X1: newcomers teach residents; X2: residents teach newcomers */
+                double a_teaches = dense_dot(dense + d, vectors, b, LM_WANTS);
+                double b_teaches = dense_dot(dense + 2 * d, vectors, b, LM_OFFERS);
+                double *o = other + 3 * others++;
+                o[0] = cosine;
+                o[1] = role == LM_NEWCOMER ? a_teaches : b_teaches;
+                o[2] = role == LM_NEWCOMER ? b_teaches : a_teaches;
+            }
+        scatter(dense, d, vectors, a, true);
+        /* the same-role cosines in descending order, as far as any group needs */
+        size_t keep = most < sames ? most : sames;
+        if (keep) {
+            for (size_t m = 0; m < keep; m++)
+                top[m] = -INFINITY;
+            for (size_t j = 0; j < sames; j++)
+                top_insert(top, keep, same[j]);
+            memcpy(same, top, keep * sizeof *same);
+        }
+        for (size_t t = 0; t < LM_BOUND_THETA_COUNT; t++) {
+            double share = joint_share(w, other, others, same, keep, thetas[t], top);
+            if (share > -INFINITY)
+                w->joint[LM_BOUND_THETA_COUNT * i + t] = share;
+        }
+    }
+    lm__free(other);
+    lm__free(same);
+    lm__free(top);
+    return status;
+}
+
 /* The mean of a person's best partners: for the shared term the min_size - 1
  * highest interest cosines with anyone they could share a group with, and
  * for the exchange term the min_per_role highest teaching cosines with such
@@ -274,6 +389,8 @@ static int partner_means(lm_bound_work *w, const pair_graph *g)
         }
         scatter(dense, d, &vectors, a, true);
     }
+    if (w->joint)
+        status = joint_shares(w, g, &vectors, dense);
     for (size_t a = 0; a < g->count; a++) {
         size_t i = g->person[a];
         const double *mine = top + a * width;
