@@ -34,6 +34,7 @@ int cmd_groups(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_pairs(int argc, char **argv);
 int cmd_rounds(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_partition(int argc, char **argv);
 
 /* ---- option parsing ------------------------------------------------------- */
@@ -100,6 +101,8 @@ typedef struct cli_pool_source {
      * --history reports (cli_history.c). */
     void (*json_extra)(void *context, struct json_writer *writer, const lm_result *result);
     void *json_extra_context;
+    /* The command that solved (set by cli_solve()): "pairs" prints pairs. */
+    const char *command;
 } cli_pool_source;
 
 /* Loads a taxonomy from path, or the default when path is NULL. Prints the

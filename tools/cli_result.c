@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli_lifecycle.h"
 #include "cli_result.h"
@@ -176,14 +177,19 @@ int cli_run_option(const char *command, int option, const char *value, lm_params
 int cli_progress_line(void *user, double best_total, double elapsed, double fraction)
 {
     cli_progress *p = user;
+    /* The solvers report the total of the state they hold, which can dip
+     * when a phase starts over (regions, the leftover phase); the line
+     * shows the best seen so far, so it never goes down. */
+    if (!p->seen || best_total > p->best) {
+        p->best = best_total;
+        p->seen = true;
+    }
     if (elapsed < 1.0 || elapsed - p->last < 0.5)
         return 0;
     p->last = elapsed;
     p->printed = true;
-    char total[32];
-    json_format_number(best_total, total, sizeof total);
-    fprintf(stderr, "\rlmatch: best total %s after %.1f s (%3.0f%%)   ", total, elapsed,
-            100.0 * fraction);
+    fprintf(stderr, "\rlmatch: best total so far %.2f after %.1f s (%3.0f%%)   ", p->best,
+            elapsed, 100.0 * fraction);
     fflush(stderr);
     return 0;
 }
@@ -321,6 +327,33 @@ static void describe_gap(double gap, char *text, size_t size)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+/* "people": {id: {column: value}} for everybody of the result with a
+ * display value (name, phone, ...); never with pseudonyms. */
+static void write_people(json_writer *w, const lm_pool *pool, const lm_result *result)
+{
+    json_key(w, "people");
+    json_begin_object(w);
+    size_t columns = lm_pool_column_count(pool);
+    for (size_t g = 0; g <= lm_result_group_count(result); g++) {
+        bool out = g == lm_result_group_count(result);
+        size_t count = out ? lm_result_unassigned_count(result) : lm_result_group_size(result, g);
+        for (size_t k = 0; k < count; k++) {
+            size_t who = out ? lm_result_unassigned(result, k) : lm_result_group_member(result, g, k);
+            json_key(w, lm_pool_id(pool, who));
+            json_begin_object(w);
+            for (size_t c = 0; c < columns; c++) {
+                const char *value = lm_pool_column_value(pool, who, c);
+                if (value && value[0]) {
+                    json_key(w, lm_pool_column_name(pool, c));
+                    json_string(w, value);
+                }
+            }
+            json_end_object(w);
+        }
+    }
+    json_end_object(w);
+}
+
 void cli_json_result(json_writer *w, const lm_pool *pool, const lm_result *result,
                      bool with_violations, cli_id_fn rename, void *context,
                      const cli_bound *bound, const cli_pool_source *source)
@@ -345,6 +378,8 @@ void cli_json_result(json_writer *w, const lm_pool *pool, const lm_result *resul
         json_end_object(w);
     }
     json_end_array(w);
+    if (!rename && lm_pool_column_count(pool))
+        write_people(w, pool, result);
     if (with_violations) {
         json_key(w, "violations");
         json_begin_array(w);
@@ -418,85 +453,150 @@ static void print_slot(FILE *out, int slot)
     fprintf(out, "%s %s", day_names[slot / 3], part_names[slot % 3]);
 }
 
-/* The subtopic the most members share (the strongest on ties): what the
- * group has in common besides its theme's category. */
-static void print_shared_topic(FILE *out, const lm_pool *pool, const lm_result *result,
-                               size_t g)
+bool cli_shared_topic(const lm_pool *pool, const lm_result *result, size_t g, size_t *topic,
+                      size_t *count)
 {
     const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
     size_t topics = lm_taxonomy_topic_count(taxonomy), k = lm_result_group_size(result, g);
+    size_t theme = lm_result_group_theme(result, g);
     size_t best_topic = 0, best_count = 0;
     double best_sum = 0.0;
+    bool theme_is_category = lm_taxonomy_topic_parent(taxonomy, theme) < 0;
     for (size_t t = 0; t < topics; t++) {
-        if (lm_taxonomy_topic_parent(taxonomy, t) < 0)
-            continue; /* categories follow from their subtopics */
+        bool inside = theme_is_category ? lm_taxonomy_topic_parent(taxonomy, t) == (int64_t)theme
+                                        : t == theme;
+        if (!inside)
+            continue;
         double sum = 0.0;
-        size_t count = 0;
+        size_t members = 0;
         for (size_t m = 0; m < k; m++) {
             double v = lm_pool_value(pool, lm_result_group_member(result, g, m), LM_INTERESTS, t);
             sum += v;
-            count += v > 0;
+            members += v > 0;
         }
-        if (count > best_count || (count == best_count && sum > best_sum)) {
+        if (members > best_count || (members == best_count && sum > best_sum)) {
             best_topic = t;
-            best_count = count;
+            best_count = members;
             best_sum = sum;
         }
     }
-    if (best_count < 2)
-        return;
-    char name[128];
-    cli_topic_name(taxonomy, best_topic, name, sizeof name);
-    fprintf(out, "      %zu of %zu share an interest in %s\n", best_count, k, name);
+    *topic = best_topic;
+    *count = best_count;
+    return best_count >= 2;
 }
 
-/* Who can teach what to whom across the roles. */
-static void print_teaching(FILE *out, const lm_pool *pool, const lm_result *result, size_t g,
-                           cli_id_fn rename, void *context)
+size_t cli_each_teaching(const lm_pool *pool, const lm_result *result, size_t g, size_t most,
+                         cli_teaching_fn each, void *context)
 {
     const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
     size_t topics = lm_taxonomy_topic_count(taxonomy), k = lm_result_group_size(result, g);
-    size_t lines = 0;
-    for (size_t a = 0; a < k && lines < 4; a++) {
+    size_t found = 0;
+    for (size_t a = 0; a < k && found < most; a++) {
         size_t teacher = lm_result_group_member(result, g, a);
-        for (size_t b = 0; b < k && lines < 4; b++) {
+        for (size_t b = 0; b < k && found < most; b++) {
             size_t learner = lm_result_group_member(result, g, b);
             if (lm_pool_role(pool, teacher) == lm_pool_role(pool, learner))
                 continue;
             for (size_t t = 0; t < topics; t++) {
-                if (lm_taxonomy_topic_parent(taxonomy, t) < 0)
-                    continue;
-                if (lm_pool_value(pool, teacher, LM_OFFERS, t) > 0 &&
+                if (lm_taxonomy_topic_parent(taxonomy, t) >= 0 &&
+                    lm_pool_value(pool, teacher, LM_OFFERS, t) > 0 &&
                     lm_pool_value(pool, learner, LM_WANTS, t) > 0) {
-                    char name[128];
-                    cli_topic_name(taxonomy, t, name, sizeof name);
-                    char teacher_name[LM_PSEUDONYM_SIZE + 64];
-                    snprintf(teacher_name, sizeof teacher_name, "%s",
-                             name_of(pool, teacher, rename, context));
-                    fprintf(out, "      %s can teach %s to %s\n", teacher_name, name,
-                            name_of(pool, learner, rename, context));
-                    lines++;
-                    break;
+                    each(context, teacher, t, learner);
+                    found++;
+                    break; /* one topic per pair of people */
                 }
             }
         }
     }
+    return found;
+}
+
+static void print_shared_topic(FILE *out, const lm_pool *pool, const lm_result *result,
+                               size_t g)
+{
+    size_t topic, count;
+    if (!cli_shared_topic(pool, result, g, &topic, &count))
+        return;
+    char name[128];
+    cli_topic_name(lm_pool_taxonomy(pool), topic, name, sizeof name);
+    fprintf(out, "      %zu of %zu share an interest in %s\n", count,
+            lm_result_group_size(result, g), name);
+}
+
+/* How a member is shown: "Amal Haddad (17)" with a name column, the id
+ * alone without one or with pseudonyms. */
+static const char *member_label(const lm_pool *pool, size_t who, cli_id_fn rename,
+                                void *context, char *buffer, size_t size)
+{
+    const char *name = rename ? NULL : lm_pool_name(pool, who);
+    if (!name || !name[0])
+        return name_of(pool, who, rename, context);
+    snprintf(buffer, size, "%s (%s)", name, lm_pool_id(pool, who));
+    return buffer;
+}
+
+/* The display values of a member other than the name ("06-1234; vegetarian"). */
+static void print_contact(FILE *out, const lm_pool *pool, size_t who, cli_id_fn rename)
+{
+    if (rename)
+        return;
+    const char *name = lm_pool_name(pool, who);
+    bool first = true;
+    for (size_t c = 0; c < lm_pool_column_count(pool); c++) {
+        const char *value = lm_pool_column_value(pool, who, c);
+        const char *column = lm_pool_column_name(pool, c);
+        if (!value || !value[0] ||
+            (name && name[0] && value == name) ||
+            strcasecmp(column, "name") == 0 || strcasecmp(column, "naam") == 0)
+            continue;
+        fprintf(out, "%s%s", first ? "   " : "; ", value);
+        first = false;
+    }
+}
+
+typedef struct teaching_line {
+    FILE *out;
+    const lm_pool *pool;
+    cli_id_fn rename;
+    void *context;
+} teaching_line;
+
+static void print_teaching_line(void *context, size_t teacher, size_t topic, size_t learner)
+{
+    const teaching_line *t = context;
+    char name[128], teacher_name[LM_PSEUDONYM_SIZE + 256], learner_name[sizeof teacher_name];
+    cli_topic_name(lm_pool_taxonomy(t->pool), topic, name, sizeof name);
+    fprintf(t->out, "      %s can teach %s to %s\n",
+            member_label(t->pool, teacher, t->rename, t->context, teacher_name,
+                         sizeof teacher_name),
+            name,
+            member_label(t->pool, learner, t->rename, t->context, learner_name,
+                         sizeof learner_name));
+}
+
+/* Who can teach what to whom across the roles: four lines at most. */
+static void print_teaching(FILE *out, const lm_pool *pool, const lm_result *result, size_t g,
+                           cli_id_fn rename, void *context)
+{
+    teaching_line line = {out, pool, rename, context};
+    cli_each_teaching(pool, result, g, 4, print_teaching_line, &line);
 }
 
 static void print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
-                         cli_id_fn rename, void *context, const cli_bound *bound)
+                         cli_id_fn rename, void *context, const cli_bound *bound, bool pairs)
 {
     const lm_taxonomy *taxonomy = lm_pool_taxonomy(pool);
     size_t groups = lm_result_group_count(result);
     size_t placed = 0;
     for (size_t g = 0; g < groups; g++)
         placed += lm_result_group_size(result, g);
-    fprintf(out, "%zu groups, %zu of %zu participants placed.\n\n", groups, placed,
-            placed + lm_result_unassigned_count(result));
+    fprintf(out, "%zu %s, %zu of %zu participants placed.\n\n", groups,
+            pairs ? (groups == 1 ? "pair" : "pairs") : (groups == 1 ? "group" : "groups"),
+            placed, placed + lm_result_unassigned_count(result));
     for (size_t g = 0; g < groups; g++) {
         char theme[128];
         cli_topic_name(taxonomy, lm_result_group_theme(result, g), theme, sizeof theme);
-        fprintf(out, "Group %zu: %s, ", g + 1, theme);
+        fprintf(out, "%s %zu: %s, ", pairs ? "Pair" : "Group", g + 1, theme);
         print_slot(out, lm_result_group_slot(result, g));
         int venue = lm_result_group_venue(result, g);
         if (venue >= 0)
@@ -508,17 +608,21 @@ static void print_groups(FILE *out, const lm_pool *pool, const lm_result *result
         for (size_t k = 0; k < lm_result_group_size(result, g); k++) {
             size_t who = lm_result_group_member(result, g, k);
             lm_role role = lm_pool_role(pool, who);
-            bool cohost = lm_result_group_cohost(result, g, role) == (int64_t)who;
-            fprintf(out, "    %-14s %s%s\n", name_of(pool, who, rename, context),
+            bool cohost = !pairs && lm_result_group_cohost(result, g, role) == (int64_t)who;
+            char label[LM_PSEUDONYM_SIZE + 256];
+            fprintf(out, "    %-24s %s%s", member_label(pool, who, rename, context, label,
+                                                       sizeof label),
                     role == LM_NEWCOMER ? "newcomer" : "resident", cohost ? "   co-host" : "");
+            print_contact(out, pool, who, rename);
+            fputc('\n', out);
         }
         print_shared_topic(out, pool, result, g);
         print_teaching(out, pool, result, g, rename, context);
-        char total[32];
-        json_format_number(lm_result_group_score(result, g, LM_TERM_TOTAL), total, sizeof total);
-        fprintf(out, "      score %s (theme %.2f, shared %.2f, exchange %.2f, co-hosts %.0f, "
+        /* Two decimals for people; the JSON keeps every digit. */
+        fprintf(out, "      score %.2f (theme %.2f, shared %.2f, exchange %.2f, co-hosts %.0f, "
                      "balance %.0f)\n\n",
-                total, lm_result_group_score(result, g, LM_TERM_THEME),
+                lm_result_group_score(result, g, LM_TERM_TOTAL),
+                lm_result_group_score(result, g, LM_TERM_THEME),
                 lm_result_group_score(result, g, LM_TERM_SHARED),
                 lm_result_group_score(result, g, LM_TERM_EXCHANGE),
                 lm_result_group_score(result, g, LM_TERM_COHOST),
@@ -527,22 +631,22 @@ static void print_groups(FILE *out, const lm_pool *pool, const lm_result *result
     size_t out_count = lm_result_unassigned_count(result);
     if (out_count) {
         fprintf(out, "Not placed (%zu):\n", out_count);
-        for (size_t k = 0; k < out_count && k < 50; k++)
-            fprintf(out, "    %-14s %s\n",
-                    name_of(pool, lm_result_unassigned(result, k), rename, context),
+        for (size_t k = 0; k < out_count && k < 50; k++) {
+            char label[LM_PSEUDONYM_SIZE + 256];
+            fprintf(out, "    %-24s %s\n",
+                    member_label(pool, lm_result_unassigned(result, k), rename, context, label,
+                                 sizeof label),
                     lm_reason_string(lm_result_unassigned_reason(result, k)));
+        }
         if (out_count > 50)
             fprintf(out, "    ... and %zu more\n", out_count - 50);
         fputc('\n', out);
     }
-    char total[32];
-    json_format_number(lm_result_total(result), total, sizeof total);
-    fprintf(out, "Total score: %s\n", total);
+    fprintf(out, "Total score: %.2f\n", lm_result_total(result));
     if (!isnan(bound->bound)) {
-        char best[32], gap[96];
-        json_format_number(bound->bound, best, sizeof best);
+        char gap[96];
         describe_gap(bound->gap, gap, sizeof gap);
-        fprintf(out, "That is %s: no grouping can score more than %s.\n", gap, best);
+        fprintf(out, "That is %s: no grouping can score more than %.2f.\n", gap, bound->bound);
     }
 }
 
@@ -550,7 +654,7 @@ void cli_print_groups(FILE *out, const lm_pool *pool, const lm_result *result,
                       cli_id_fn rename, void *context)
 {
     cli_bound bound = cli_result_bound(result);
-    print_groups(out, pool, result, rename, context, &bound);
+    print_groups(out, pool, result, rename, context, &bound, false);
 }
 
 int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_result *result,
@@ -576,22 +680,86 @@ int cli_write_outputs(const cli_pool_source *source, const lm_pool *pool, lm_res
         code = write_result_json(json_path, pool, result, with_violations, rename, context,
                                  bound, source);
     if (code == CLI_OK && !csv_path && !json_path)
-        print_groups(stdout, pool, result, rename, context, bound);
+        print_groups(stdout, pool, result, rename, context, bound,
+                     source->command && strcmp(source->command, "pairs") == 0);
     return code;
 }
 
-/* One line on stderr after a run: what was formed and how close to the best. */
+const char *cli_reason_short(lm_reason reason)
+{
+    switch (reason) {
+    case LM_REASON_NO_SHARED_LANGUAGE: return "no shared language";
+    case LM_REASON_NO_COMMON_SLOT: return "no common slot";
+    case LM_REASON_TOO_FAR: return "too far";
+    case LM_REASON_ROLE_SHORTAGE: return "too few of the other role";
+    case LM_REASON_NO_VENUE: return "no venue";
+    case LM_REASON_VENUES_FULL: return "venues full";
+    case LM_REASON_NOT_PLACED: return "left out by the search";
+    default: return "other";
+    }
+}
+
+/* One line on stderr after every run, outputs to files or not: "44 of 60
+ * placed in 8 groups; not placed: 9 venues full, 4 no common slot; total
+ * 12.34, within 2.1% of the best possible". */
 static void print_run_summary(const char *command, const lm_result *result)
 {
     size_t groups = lm_result_group_count(result), placed = 0;
     for (size_t g = 0; g < groups; g++)
         placed += lm_result_group_size(result, g);
-    char total[32], gap[96];
-    json_format_number(lm_result_total(result), total, sizeof total);
+    bool pairs = strcmp(command, "pairs") == 0;
+    size_t out = lm_result_unassigned_count(result);
+    fprintf(stderr, "lmatch %s: %zu of %zu placed in %zu %s", command, placed, placed + out,
+            groups, pairs ? (groups == 1 ? "pair" : "pairs") : (groups == 1 ? "group" : "groups"));
+    /* Reasons by how many people they hold, most first (then by code). */
+    size_t counts[64] = {0};
+    for (size_t k = 0; k < out; k++) {
+        int reason = (int)lm_result_unassigned_reason(result, k);
+        if (reason >= 0 && reason < 64)
+            counts[reason]++;
+    }
+    bool first = true;
+    for (;;) {
+        int best = -1;
+        for (int r = 0; r < 64; r++)
+            if (counts[r] && (best < 0 || counts[r] > counts[best]))
+                best = r;
+        if (best < 0)
+            break;
+        fprintf(stderr, "%s%zu %s", first ? "; not placed: " : ", ", counts[best],
+                cli_reason_short((lm_reason)best));
+        counts[best] = 0;
+        first = false;
+    }
+    char gap[96];
     describe_gap(lm_result_gap(result), gap, sizeof gap);
-    fprintf(stderr, "lmatch %s: %zu %s, %zu of %zu placed, total %s, %s\n", command, groups,
-            strcmp(command, "pairs") == 0 ? "pairs" : "groups", placed,
-            placed + lm_result_unassigned_count(result), total, gap);
+    fprintf(stderr, "; total %.2f, %s\n", lm_result_total(result), gap);
+}
+
+/* Duplicate sign-ups are never placed together: each pair becomes an
+ * 'apart' constraint of the run, beside any of --constraints. */
+int cli_keep_duplicates_apart(const char *command, const lm_pool *pool, lm_params *params,
+                              struct cli_lifecycle *life)
+{
+    size_t count = lm_pool_duplicate_count(pool);
+    if (!count)
+        return CLI_OK;
+    if (!life->constraints) {
+        if (lm_constraints_new(pool, &life->constraints) != LM_OK ||
+            lm_params_set_constraints(params, life->constraints) != LM_OK)
+            return cli_error("out of memory");
+    }
+    for (size_t k = 0; k < count; k++) {
+        size_t first, second;
+        if (lm_pool_duplicate(pool, k, &first, &second) != LM_OK)
+            return cli_error("out of memory");
+        int status = lm_constraints_add(life->constraints, LM_CONSTRAINT_APART, first, second);
+        if (status != LM_OK)
+            return cli_error("%s: duplicate sign-ups '%s' and '%s' are kept apart, but: %s",
+                             command, lm_pool_id(pool, first), lm_pool_id(pool, second),
+                             lm_errmsg(life->constraints));
+    }
+    return CLI_OK;
 }
 
 int cli_solve(int argc, char **argv, const cli_solver *solver)
@@ -652,6 +820,7 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
     if (code == CLI_OK)
         code = cli_lifecycle_load(solver->name, pool, params, &life, quiet);
     if (code == CLI_OK)
+        code = cli_keep_duplicates_apart(solver->name, pool, params, &life);
     if (code == CLI_OK)
         code = cli_history_load(solver->name, pool, params, &history, &source);
     if (code != CLI_OK)
@@ -667,12 +836,13 @@ int cli_solve(int argc, char **argv, const cli_solver *solver)
     }
     int status = solver->solve(pool, params, result);
     cli_progress_done(&progress);
+    source.command = solver->name;
     if (status != LM_OK) {
         code = cli_report(status, result, source.path);
     } else {
+        code = cli_write_outputs(&source, pool, result, output, json, false, NULL);
         if (!quiet)
             print_run_summary(solver->name, result);
-        code = cli_write_outputs(&source, pool, result, output, json, false, NULL);
     }
 done:
     cli_history_free(&history);

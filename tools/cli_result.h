@@ -66,7 +66,24 @@ int cli_run_option(const char *command, int option, const char *value, lm_params
 typedef struct cli_progress {
     bool printed;
     double last;
+    bool seen;   /* best holds the best total reported so far */
+    double best;
 } cli_progress;
+/* What group g shares, for people to read (the terminal and the report say
+ * the same): the topic of its theme most members like (the theme itself
+ * when it is a subtopic, else its subtopic liked by most members, the
+ * larger sum of interests on ties) and how many like it; false when fewer
+ * than two do. */
+bool cli_shared_topic(const lm_pool *pool, const lm_result *result, size_t g, size_t *topic,
+                      size_t *count);
+/* Calls each(context, teacher, topic, learner) for up to `most` pairs of
+ * members of group g of different roles where the teacher offers a subtopic
+ * the learner wants (the first such topic of the pair); returns how many. */
+typedef void (*cli_teaching_fn)(void *context, size_t teacher, size_t topic, size_t learner);
+size_t cli_each_teaching(const lm_pool *pool, const lm_result *result, size_t g, size_t most,
+                         cli_teaching_fn each, void *context);
+/* A reason in a few words, for summaries: "venues full", "no common slot". */
+const char *cli_reason_short(lm_reason reason);
 int cli_progress_line(void *user, double best_total, double elapsed, double fraction);
 /* Ends the progress line (if one was printed). */
 void cli_progress_done(cli_progress *progress);
@@ -119,6 +136,14 @@ typedef struct cli_solver {
 /* Parses the command line, loads the pool (any format), solves with a
  * progress line, and writes the outputs. Returns the exit code. */
 int cli_solve(int argc, char **argv, const cli_solver *solver);
+
+/* Keeps every pair of duplicate sign-ups of the pool (lm_pool_duplicate())
+ * out of one group: adds them as 'apart' constraints to life's constraints
+ * (made and attached to params when there are none). Prints why and
+ * returns CLI_BAD_INPUT when --constraints puts such a pair together. */
+struct cli_lifecycle;
+int cli_keep_duplicates_apart(const char *command, const lm_pool *pool, lm_params *params,
+                              struct cli_lifecycle *life);
 
 /* Writes the result as the --json/-o options ask, with pseudonyms when
  * source->pseudonymize (key in source->key); prints the text summary when

@@ -111,7 +111,8 @@ int cmd_demo(int argc, char **argv)
         cli_print_groups(stdout, pool, result, NULL, NULL);
         printf("\nTry: lmatch gen --participants 2000 --seed 7 --venues 10 --venues-out v.csv -o pool.csv\n"
                "     lmatch groups pool.csv --venues v.csv -o groups.csv\n"
-               "     lmatch eval pool.csv groups.csv --venues v.csv\n");
+               "     lmatch eval pool.csv groups.csv --venues v.csv\n"
+               "     lmatch report pool.csv groups.csv --venues v.csv -o report.html\n");
         if (json)
             code = cli_write_result_json(json, pool, result, false, NULL, NULL);
     }

@@ -24,6 +24,7 @@ static const command commands[] = {
     {"groups", cmd_groups, "form mixed, equal-role project groups from a pool"},
     {"eval", cmd_eval, "score groups made by hand and list every broken constraint"},
     {"pairs", cmd_pairs, "match newcomers with residents one to one (buddy pairs), exactly"},
+    {"report", cmd_report, "write a printable report of groups (HTML, PDF with Chromium)"},
     {"rounds", cmd_rounds, "form several rounds of groups in which few people meet twice"},
     {"partition", cmd_partition, "split n items into m groups maximising the weight inside"},
 };

@@ -3,6 +3,7 @@
  * reads it back, or a grouping a coordinator made by hand. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/atomic_internal.h"
 #include "common/files_internal.h"
@@ -33,15 +34,55 @@ static const char *role_name(int role)
     return role == LM_NEWCOMER ? "newcomer" : "resident";
 }
 
+/* Whether display column c goes into the groups CSV: not with pseudonyms
+ * (names and phones are what pseudonyms hide), and not under a name the
+ * groups CSV already uses, which would make the file unreadable. */
+static bool writes_display(const lm_pool *pool, const lm_key *key, size_t c)
+{
+    if (key)
+        return false;
+    const char *name = pool->display[c].name;
+    for (int k = 0; k < GROUP_COLUMNS; k++)
+        if (strcasecmp(name, group_columns[k]) == 0)
+            return false;
+    return strcasecmp(name, "new") != 0;
+}
+
+/* The display columns after the fixed ones: the last written field ends
+ * the record. */
+static void put_display(FILE *file, const lm_pool *pool, const lm_key *key, size_t member)
+{
+    size_t last = pool->display_count;
+    while (last && !writes_display(pool, key, last - 1))
+        last--;
+    for (size_t c = 0; c < last; c++)
+        if (writes_display(pool, key, c))
+            lm__csv_put_field(file,
+                              member == SIZE_MAX ? pool->display[c].name
+                                                 : lm__display_get(pool, c, member),
+                              c + 1 == last);
+}
+
+static bool has_display(const lm_pool *pool, const lm_key *key)
+{
+    for (size_t c = 0; c < pool->display_count; c++)
+        if (writes_display(pool, key, c))
+            return true;
+    return false;
+}
+
 static int write_csv(lm_result *result, const lm_pool *pool, lm_key *key, FILE *file)
 {
     char pseudonym[LM_PSEUDONYM_SIZE];
     /* a continuing run (--keep) adds the column new: yes for a new member */
     bool marks = result->continuing;
+    bool display = has_display(pool, key); /* name, phone, ... after the rest */
     for (int c = 0; c < GROUP_COLUMNS; c++)
-        lm__csv_put_field(file, group_columns[c], c == GROUP_COLUMNS - 1 && !marks);
+        lm__csv_put_field(file, group_columns[c],
+                          c == GROUP_COLUMNS - 1 && !marks && !display);
     if (marks)
-        lm__csv_put_field(file, "new", true);
+        lm__csv_put_field(file, "new", !display);
+    put_display(file, pool, key, SIZE_MAX);
     for (size_t g = 0; g < result->group_count; g++) {
         const lm_group_out *group = &result->groups[g];
         char number[24];
@@ -68,10 +109,11 @@ static int write_csv(lm_result *result, const lm_pool *pool, lm_key *key, FILE *
             lm__csv_put_field(file, slot ? slot : "", false);
             lm__csv_put_field(file, venue, false);
             lm__csv_put_field(file, group->cohost[p->role] == (int64_t)member ? "yes" : "no",
-                              !marks);
+                              !marks && !display);
             if (marks)
                 lm__csv_put_field(file, result->member_new[group->first + k] ? "yes" : "no",
-                                  true);
+                                  !display);
+            put_display(file, pool, key, member);
         }
     }
     return LM_OK;

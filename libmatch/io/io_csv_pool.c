@@ -543,10 +543,7 @@ static int check_duplicates(loader *l)
                 return LM_E_NOMEM;
             if (first == LM_OK)
                 first = status;
-        } else if (lm__pool_warn(pool, b->line, "id",
-                                 "participants '%s' (line %zu) and '%s' (line %zu) look like "
-                                 "the same person (%s); they are never placed in one group",
-                                 a->id, a->line, b->id, b->line, d->reason) != LM_OK) {
+        } else if (lm__pool_warn_duplicate(pool, k) != LM_OK) {
             return lm__fail(&pool->base, LM_E_NOMEM, "out of memory");
         }
     }

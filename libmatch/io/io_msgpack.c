@@ -544,6 +544,13 @@ int lm_pool_load_msgpack_buffer(lm_pool *pool, const char *name, const void *dat
     status = read_body(&s);
     lm__free(s.scratch);
     lm__plain_close(&plain);
+    /* Duplicate sign-ups are found again: the file keeps rows, not pairs. */
+    size_t pairs = pool->duplicate_count;
+    if (status == LM_OK && lm__pool_find_duplicates(pool, count) != LM_OK)
+        status = lm__mp_fail(&s.reader, LM_E_NOMEM, "out of memory");
+    for (size_t k = pairs; status == LM_OK && k < pool->duplicate_count; k++)
+        if (lm__pool_warn_duplicate(pool, k) != LM_OK)
+            status = lm__mp_fail(&s.reader, LM_E_NOMEM, "out of memory");
     if (status != LM_OK) {
         lm__pool_truncate(pool, count, venues, warnings);
         lm__display_truncate(pool, count, columns);

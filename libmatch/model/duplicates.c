@@ -321,3 +321,13 @@ void lm__pool_truncate_duplicates(lm_pool *pool, size_t count)
             pool->duplicates[kept++] = pool->duplicates[k];
     pool->duplicate_count = kept;
 }
+
+int lm__pool_warn_duplicate(lm_pool *pool, size_t k)
+{
+    const lm_duplicate *d = &pool->duplicates[k];
+    const lm_participant *a = &pool->people[d->first], *b = &pool->people[d->second];
+    return lm__pool_warn(pool, b->line, "id",
+                         "participants '%s' (line %zu) and '%s' (line %zu) look like the same "
+                         "person (%s); they are never placed in one group",
+                         a->id, a->line, b->id, b->line, d->reason);
+}

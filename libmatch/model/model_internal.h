@@ -233,6 +233,8 @@ void lm__pool_clear_errors(lm_pool *pool);
  * before them (duplicates.c) and records each pair; LM_E_NOMEM. */
 int lm__pool_find_duplicates(lm_pool *pool, size_t from);
 void lm__pool_truncate_duplicates(lm_pool *pool, size_t count);
+/* The warning about duplicate pair k, on the later line, column 'id'. */
+int lm__pool_warn_duplicate(lm_pool *pool, size_t k);
 
 /* ---- suggestions (suggest.c) ------------------------------------------------ */
 

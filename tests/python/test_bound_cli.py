@@ -80,7 +80,8 @@ def test_summaries_say_how_close(lmatch, city, tmp_path):
     pool, venues = city
     done = run_lmatch(lmatch, "groups", pool, "--venues", venues)
     line = done.stderr.strip().splitlines()[-1]
-    match = re.match(r"lmatch groups: (\d+) groups, (\d+) of 300 placed, total (\S+), "
+    match = re.match(r"lmatch groups: (\d+) of 300 placed in (\d+) groups"
+                     r"(?:; not placed: [^;]+)?; total (\S+), "
                      r"within ([\d.]+)% of the best possible$", line)
     assert match, line
     data = lmatch_json(lmatch, "groups", pool, "--venues", venues, "--quiet", "--json", "-")

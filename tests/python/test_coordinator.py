@@ -254,3 +254,37 @@ def test_a_duplicate_warning_names_both_lines():
     error = failure(sheet, strict=True)
     assert error.errors == ["sheet.csv line 4, column 'id': participant '3' looks like '1' of "
                             "line 2 (same name and phone)"]
+
+
+# ---- results carry the display columns, as lmatch's JSON does -----------------------------
+
+
+def test_result_people_match_the_json_of_lmatch(tmp_path):
+    import json
+    import os
+    import subprocess
+    lmatch = os.environ.get("LMATCH")
+    if not lmatch:
+        pytest.skip("LMATCH is not set: the lmatch tool is not built")
+    sheet = HEADER + "".join(
+        "%d,%s,Person %d,06-1234%04d,koken,nl;en,tue-evening,\n"
+        % (k, "nieuwkomer" if k % 2 else "bewoner", k, k) for k in range(1, 13))
+    path = tmp_path / "sheet.csv"
+    path.write_text(sheet, encoding="utf-8")
+    done = subprocess.run([lmatch, "groups", str(path), "--quiet", "--json", "-"],
+                          stdout=subprocess.PIPE, text=True, check=True)
+    with libmatch.Pool.from_csv(path) as pool:
+        result = pool.form_groups()
+    assert result.to_json_dict() == json.loads(done.stdout)
+    assert result.people["3"] == {"naam": "Person 3", "telefoon": "06-12340003"}
+
+
+def test_duplicates_are_found_again_in_a_msgpack_pool(tmp_path):
+    sheet = HEADER + ("1,nieuwkomer,Amal Haddad,06-12345678,koken,ar,tue-evening,\n"
+                      "2,bewoner,Joost,,koken,nl,tue-evening,\n"
+                      "3,nieuwkomer,amal haddad,+31 6 1234 5678,koken,ar,tue-evening,\n")
+    with load(sheet) as pool:
+        pool.save(tmp_path / "pool.lmp")
+        expected = (pool.duplicates, pool.warnings)
+    with libmatch.Pool.from_file(tmp_path / "pool.lmp") as again:
+        assert (again.duplicates, again.warnings) == expected

@@ -4,11 +4,13 @@ the call (so the C object is freed at once and nothing here refers to it).
 `Result.to_json_dict()` is the JSON contract of `lmatch groups --json`
 (and of `lmatch eval --json` for evaluations): the same keys and the same
 numbers."""
+import ctypes
 import dataclasses
 import math
 import typing
 
 from ._lib import api, lib, text
+from .errors import check
 
 TERMS = ("theme", "shared", "exchange", "cohost", "balance", "total")
 _TERM_CODES = (api.LM_TERM_THEME, api.LM_TERM_SHARED, api.LM_TERM_EXCHANGE, api.LM_TERM_COHOST,
@@ -107,6 +109,9 @@ class Result:
     evaluated: bool = False  # from evaluate(): violations are part of the answer
     bound: float = math.nan
     gap: float = math.nan
+    # {id: {column: value}}: the display columns (name, phone, ...) of the
+    # people of the result, when the pool has any
+    people: typing.Dict[str, typing.Dict[str, str]] = dataclasses.field(default_factory=dict)
 
     @property
     def feasible(self):
@@ -128,6 +133,8 @@ class Result:
             "unassigned": [{"id": u.id, "reason": u.reason, "explanation": u.explanation}
                            for u in self.unassigned],
         }
+        if self.people:
+            out["people"] = {pid: dict(values) for pid, values in self.people.items()}
         if self.evaluated:
             out["violations"] = [{"group": v.group, "participant": v.participant,
                                   "kind": v.kind, "message": v.message}
@@ -262,4 +269,25 @@ def read(pool, result, evaluated=False, bound=None):
         bound = (lib.lm_result_bound(result), lib.lm_result_gap(result))
     return Result(groups=groups, unassigned=unassigned, total=lib.lm_result_total(result),
                   optimality=_OPTIMALITY.get(lib.lm_result_optimality(result), "heuristic"),
-                  violations=violations, evaluated=evaluated, bound=bound[0], gap=bound[1])
+                  violations=violations, evaluated=evaluated, bound=bound[0], gap=bound[1],
+                  people=_people(pool, groups, unassigned))
+
+
+def _people(pool, groups, unassigned):
+    """The display values of everybody in the result, in the order the JSON
+    of lmatch lists them: members group by group, then those not placed."""
+    columns = [text(lib.lm_pool_column_name(pool, c))
+               for c in range(lib.lm_pool_column_count(pool))]
+    if not columns:
+        return {}
+    people = {}
+    for pid in [m for g in groups for m in g.members] + [u.id for u in unassigned]:
+        index = ctypes.c_size_t()
+        check(lib.lm_pool_find(pool, pid.encode("utf-8"), ctypes.byref(index)))
+        values = {}
+        for c, name in enumerate(columns):
+            value = text(lib.lm_pool_column_value(pool, index.value, c))
+            if value:
+                values[name] = value
+        people[pid] = values
+    return people
