@@ -288,3 +288,15 @@ def test_duplicates_are_found_again_in_a_msgpack_pool(tmp_path):
         expected = (pool.duplicates, pool.warnings)
     with libmatch.Pool.from_file(tmp_path / "pool.lmp") as again:
         assert (again.duplicates, again.warnings) == expected
+
+
+def test_column_names_near_known_ones_and_twice_are_warnings():
+    sheet = ("id,role,languags,notes,Notes,naam\n"
+             "1,newcomer,nl,a,b,Amal\n")
+    with load(sheet) as pool:
+        assert pool.columns == ["languags", "notes", "naam"]
+        assert pool.display("1") == {"languags": "nl", "notes": "a", "naam": "Amal"}
+        assert pool.warnings == [
+            (1, "languags", "column 'languags' is kept for display only — did you mean "
+                            "'languages'?"),
+            (1, "Notes", "column 'Notes' appears twice; the second is ignored")]

@@ -161,3 +161,35 @@ def test_pseudonyms_leave_every_display_column_out(lmatch, tmp_path):
     assert "people" not in json.loads(out_json.read_text(encoding="utf-8"))
     for row in rows(SHEET):
         assert row["naam"] not in text and row["telefoon"] not in text
+
+
+def test_a_duplicate_pair_put_together_is_an_error(lmatch, tmp_path):
+    constraints = tmp_path / "constraints.csv"
+    constraints.write_text("kind,a,b\ntogether,4,49\n", encoding="utf-8")
+    done = run_lmatch(lmatch, "groups", SHEET, "--venues", VENUES, "--quiet", "--constraints",
+                      constraints, check=False)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1].startswith(
+        "lmatch: groups: duplicate sign-ups '4' and '49' are kept apart, but: ")
+
+
+def test_the_duplicate_pair_is_kept_apart_by_the_report_too(lmatch, tmp_path):
+    out = tmp_path / "report.html"
+    run_lmatch(lmatch, "report", SHEET, "--venues", VENUES, "-o", out)
+    page = out.read_text(encoding="utf-8")
+    groups = page.split('<h3 id="group-')[1:]
+    assert groups
+    for group in groups:
+        assert not ('<td>4</td>' in group and '<td>49</td>' in group)
+
+
+def test_pdf_without_chromium_says_how_to_get_it(lmatch, tmp_path):
+    import subprocess
+    env = {"PATH": str(tmp_path)}  # nothing to run there
+    done = subprocess.run([lmatch, "report", SHEET, "-o", str(tmp_path / "r.html"), "--pdf",
+                           str(tmp_path / "r.pdf")], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, check=False)
+    assert done.returncode == 1
+    assert "lmatch: --pdf needs Chromium (apt-get install chromium), or --chromium PATH" \
+        in done.stderr
+    assert (tmp_path / "r.html").exists() and not (tmp_path / "r.pdf").exists()
