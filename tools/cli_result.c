@@ -177,19 +177,17 @@ int cli_run_option(const char *command, int option, const char *value, lm_params
 int cli_progress_line(void *user, double best_total, double elapsed, double fraction)
 {
     cli_progress *p = user;
-    /* The solvers report the total of the state they hold, which can dip
-     * when a phase starts over (regions, the leftover phase); the line
-     * shows the best seen so far, so it never goes down. */
-    if (!p->seen || best_total > p->best) {
-        p->best = best_total;
-        p->seen = true;
-    }
+    /* The group engine reports the total of the part of the pool it has
+     * solved so far: it goes down as more people are counted, so the line
+     * says "of the part done" rather than "best" (a total over everybody
+     * that only rises needs the engine to count the people not yet solved
+     * as unassigned). */
     if (elapsed < 1.0 || elapsed - p->last < 0.5)
         return 0;
     p->last = elapsed;
     p->printed = true;
-    fprintf(stderr, "\rlmatch: best total so far %.2f after %.1f s (%3.0f%%)   ", p->best,
-            elapsed, 100.0 * fraction);
+    fprintf(stderr, "\rlmatch: %3.0f%% after %.1f s, total %.2f of the part done   ",
+            100.0 * fraction, elapsed, best_total);
     fflush(stderr);
     return 0;
 }

@@ -66,8 +66,6 @@ int cli_run_option(const char *command, int option, const char *value, lm_params
 typedef struct cli_progress {
     bool printed;
     double last;
-    bool seen;   /* best holds the best total reported so far */
-    double best;
 } cli_progress;
 /* What group g shares, for people to read (the terminal and the report say
  * the same): the topic of its theme most members like (the theme itself
