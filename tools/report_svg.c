@@ -214,8 +214,9 @@ void report_svg_map(FILE *out, const report_input *in)
     }
     double scale_x = cos((lat_min + lat_max) / 2 * 3.14159265358979323846 / 180.0);
     double width = fmax((lon_max - lon_min) * scale_x, 1e-6), height = fmax(lat_max - lat_min, 1e-6);
-    double unit = fmin(600.0 / width, 600.0 / height);
-    double w = width * unit + 40, h = height * unit + 40;
+    double unit = fmin(560.0 / width, 600.0 / height);
+    /* room on the right for the names of venues at the edge */
+    double w = width * unit + 160, h = height * unit + 40;
 #define X(lon) (20 + ((lon) - lon_min) * scale_x * unit)
 #define Y(lat) (20 + (lat_max - (lat)) * unit)
     fprintf(out, "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
@@ -249,12 +250,21 @@ void report_svg_map(FILE *out, const report_input *in)
         report_escape(out, lm_pool_venue_id(in->pool, v));
         fputs("</text>\n", out);
     }
-    for (size_t g = 0; g < lm_result_group_count(in->result); g++) {
+    /* Group numbers beside their meeting point, one after the other where
+     * several groups meet at one venue. */
+    size_t groups = lm_result_group_count(in->result);
+    for (size_t g = 0; g < groups; g++) {
         double a, b;
-        if (report_group_point(in, g, &a, &b))
-            fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" font-weight=\"bold\" "
-                         "fill=\"%s\">%zu</text>\n",
-                    X(b) + 6, Y(a) + 14, palette[g % PALETTE], g + 1);
+        if (!report_group_point(in, g, &a, &b))
+            continue;
+        size_t before = 0;
+        for (size_t h2 = 0; h2 < g; h2++) {
+            double c, d;
+            before += report_group_point(in, h2, &c, &d) && c == a && d == b;
+        }
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" font-weight=\"bold\" "
+                     "fill=\"%s\">%zu</text>\n",
+                X(b) + 8 + 14.0 * (double)before, Y(a) + 16, palette[g % PALETTE], g + 1);
     }
 #undef X
 #undef Y
