@@ -7,6 +7,9 @@
 #   3. builds under AddressSanitizer + UndefinedBehaviorSanitizer and runs
 #      `meson test --setup asan` (meson.build: every suite but python and
 #      house, a sanitizer report fails the test).
+#   3b. builds the threaded tests under ThreadSanitizer and runs them (one
+#      key shared by two threads, groups, pairs and partition with threads);
+#      a data race fails the test.
 #   4. runs the install tests (tests/install, README "Installing"): every
 #      code block of the README on a copy of the checkout, among them
 #      `meson install --destdir` with the C example built through pkg-config,
@@ -62,6 +65,15 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 setup build/asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ninja -C build/asan
 meson test -C build/asan --setup asan --print-errorlogs --num-processes "$jobs"
+
+echo "== ThreadSanitizer: the threaded tests (one key in two threads, groups, pairs, partition)"
+# Only the tests that run threads, built alone: TSan slows them about tenfold.
+setup build/tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debugoptimized \
+    -Dpython=false -Dbench=false
+tsan_tests=(key_threads groups pairs partition)
+ninja -C build/tsan "${tsan_tests[@]/#/tests/test_}"
+TSAN_OPTIONS=halt_on_error=1 meson test -C build/tsan --no-rebuild --print-errorlogs \
+    --num-processes "$jobs" "${tsan_tests[@]}"
 
 echo "== install tests: the README's blocks, meson install, pip install ., dpkg-buildpackage"
 install_start=$SECONDS

@@ -133,14 +133,32 @@ int cli_load_pool_file(cli_pool_source *source, lm_key *key, lm_pool **pool);
 
 /* Loads the key named by source->key_path or source->passphrase_file into
  * *key (NULL when neither is given) and sets source->key; --pseudonymize
- * without a key is a usage error. Returns a CLI exit code. */
+ * without a key is a usage error, and with a passphrase key an error that
+ * says how to make a key file (cli_check_pseudonym_key). Returns a CLI exit
+ * code. */
 int cli_prepare_key(const char *command, cli_pool_source *source, lm_key **key);
+
+/* CLI_OK when key can make pseudonyms; else prints why (a passphrase key:
+ * make a key file with keygen --passphrase-file) and returns CLI_BAD_INPUT. */
+int cli_check_pseudonym_key(const lm_key *key);
+
+#define CLI_PASSPHRASE_MAX 4096
+
+/* Reads the first line of a passphrase file into buffer (size bytes, at
+ * most CLI_PASSPHRASE_MAX used) and warns when others may read the file.
+ * Prints the reason and returns CLI_BAD_INPUT on failure. */
+int cli_read_passphrase(const char *path, char *buffer, size_t size, size_t *length);
+/* Overwrites a buffer that held a secret (stores the compiler keeps). */
+void cli_wipe(void *buffer, size_t size);
 
 /* Replaces ids by pseudonyms in outputs: pass cli_pseudonym_of as the
  * renaming callback with a cli_pseudonymizer as its context. The returned
- * text lives in the context until the next call. */
+ * text lives in the context until the next call. A pseudonym that cannot be
+ * made (not after cli_check_pseudonym_key()) ends the program with
+ * CLI_BAD_INPUT and the reason on stderr: no output ever holds a
+ * placeholder instead. */
 typedef struct cli_pseudonymizer {
-    lm_key *key;
+    const lm_key *key;
     char buffer[LM_PSEUDONYM_SIZE];
 } cli_pseudonymizer;
 const char *cli_pseudonym_of(void *context, const char *id);

@@ -13,6 +13,16 @@
 
 #include "cli.h"
 
+/* The temporary file being written, removed by an exit() in the middle
+ * (cli_pseudonym_of stops the program that way). */
+static const char *pending_temporary;
+
+static void remove_pending(void)
+{
+    if (pending_temporary)
+        unlink(pending_temporary);
+}
+
 /* A FIFO or a character device (/dev/null, a pipe), or a symlink to one
  * (/dev/stdout), is written in place: it has no content to keep and a rename
  * would replace the device by a plain file. */
@@ -81,8 +91,13 @@ int cli_output_open(cli_output *output, const char *path)
     snprintf(output->temporary, size, "%.*s.%s.XXXXXX", (int)folder_length, path,
              path + folder_length);
     int fd = mkstemp(output->temporary); /* 0600, O_EXCL: never an existing file */
-    if (fd >= 0 && fchmod(fd, kept_mode(path)) == 0 && (output->file = fdopen(fd, "w")))
+    if (fd >= 0 && fchmod(fd, kept_mode(path)) == 0 && (output->file = fdopen(fd, "w"))) {
+        static bool registered;
+        if (!registered)
+            registered = atexit(remove_pending) == 0;
+        pending_temporary = output->temporary;
         return CLI_OK;
+    }
     int code = errno;
     if (fd >= 0) {
         close(fd);
@@ -122,6 +137,7 @@ int cli_output_close(cli_output *output, bool complete)
     else if (!written)
         code = cli_error("cannot write '%s': %s", output->path, strerror(error ? error : EIO));
     if (output->temporary) {
+        pending_temporary = NULL;
         if (code != CLI_OK)
             unlink(output->temporary);
         free(output->temporary);

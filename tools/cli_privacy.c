@@ -10,11 +10,10 @@
 
 #include "cli.h"
 
-#define PASSPHRASE_FILE_MAX 4096
 
 /* The tool links only the public header, so it wipes by hand; volatile keeps
  * the compiler from dropping the stores to a buffer about to die. */
-static void wipe(void *buffer, size_t size)
+void cli_wipe(void *buffer, size_t size)
 {
     volatile unsigned char *bytes = buffer;
     while (size--)
@@ -22,7 +21,7 @@ static void wipe(void *buffer, size_t size)
 }
 
 /* The passphrase is the file's first line, without its line ending. */
-static int read_passphrase(const char *path, char *buffer, size_t size, size_t *length)
+int cli_read_passphrase(const char *path, char *buffer, size_t size, size_t *length)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -51,7 +50,7 @@ static int read_passphrase(const char *path, char *buffer, size_t size, size_t *
         line++;
     if (line == used && used == size)
         return cli_error("passphrase file '%s': the passphrase is longer than %d bytes", path,
-                         PASSPHRASE_FILE_MAX);
+                         CLI_PASSPHRASE_MAX);
     if (line == 0)
         return cli_error("passphrase file '%s': the first line is empty", path);
     *length = line;
@@ -76,15 +75,15 @@ int cli_load_key(const char *command, const char *key_path, const char *passphra
         if (status != LM_OK)
             code = cli_report(status, key, key_path);
     } else {
-        char buffer[PASSPHRASE_FILE_MAX + 1];
+        char buffer[CLI_PASSPHRASE_MAX + 1];
         size_t length = 0;
-        code = read_passphrase(passphrase_file, buffer, sizeof buffer, &length);
+        code = cli_read_passphrase(passphrase_file, buffer, sizeof buffer, &length);
         if (code == CLI_OK) {
             status = lm_key_set_passphrase(key, buffer, length);
             if (status != LM_OK)
                 code = cli_report(status, key, passphrase_file);
         }
-        wipe(buffer, sizeof buffer);
+        cli_wipe(buffer, sizeof buffer);
     }
     if (code != CLI_OK) {
         lm_key_free(key);
@@ -107,15 +106,41 @@ int cli_prepare_key(const char *command, cli_pool_source *source, lm_key **key)
     if (code != CLI_OK)
         return code;
     if (source->pseudonymize && !*key)
-        return cli_usage_error(command, "--pseudonymize needs --key or --passphrase-file");
+        return cli_usage_error(command, "--pseudonymize needs --key KEY (a key file)");
+    if (source->pseudonymize)
+        code = cli_check_pseudonym_key(*key);
+    if (code != CLI_OK) {
+        lm_key_free(*key);
+        *key = NULL;
+        return code;
+    }
     source->key = *key;
     return CLI_OK;
+}
+
+int cli_check_pseudonym_key(const lm_key *key)
+{
+    if (lm_key_get_kind(key) == LM_KEY_PASSPHRASE)
+        return cli_error("pseudonyms need a key file, not a passphrase: the same passphrase "
+                         "would give the same pseudonyms in every deployment, open to an "
+                         "offline search. Make a key file once with 'lmatch keygen "
+                         "--passphrase-file FILE -o KEY' (it gets its own salt) and use "
+                         "--key KEY");
+    char probe[LM_PSEUDONYM_SIZE];
+    int status = lm_pseudonym(key, "", probe, sizeof probe);
+    return status == LM_OK ? CLI_OK : cli_report(status, NULL, "pseudonyms");
 }
 
 const char *cli_pseudonym_of(void *context, const char *id)
 {
     cli_pseudonymizer *renamer = context;
-    if (lm_pseudonym(renamer->key, id, renamer->buffer, sizeof renamer->buffer) != LM_OK)
-        return "ps-?"; /* never the real id */
+    int status = lm_pseudonym(renamer->key, id, renamer->buffer, sizeof renamer->buffer);
+    if (status != LM_OK) {
+        /* Never the real id, and never a placeholder that looks like an
+         * answer: stop, and let cli_output's exit handler remove any file
+         * being written. */
+        cli_report(status, NULL, "cannot make a pseudonym");
+        exit(CLI_BAD_INPUT);
+    }
     return renamer->buffer;
 }

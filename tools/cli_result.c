@@ -33,7 +33,7 @@ const char cli_run_options_help[] =
     "  --key FILE           key file (lmatch keygen) for an encrypted pool\n"
     "  --passphrase-file F  the same from a passphrase (its first line)\n"
     "  --pseudonymize       write keyed pseudonyms (lmatch pseudonyms maps them back)\n"
-    "                       instead of ids in every output; needs --key or a passphrase\n"
+    "                       instead of ids in every output; needs --key (a key file)\n"
     "  --quiet              no progress line on stderr\n"
     "  -h, --help           show this help\n";
 

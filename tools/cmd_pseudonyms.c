@@ -5,7 +5,7 @@
 #include "cli.h"
 
 static const char usage[] =
-    "Usage: lmatch pseudonyms POOL (--key KEY | --passphrase-file FILE)\n"
+    "Usage: lmatch pseudonyms POOL --key KEY [--passphrase-file FILE]\n"
     "                              [-o MAP.csv] [--taxonomy FILE] [PSEUDONYM...]\n"
     "\n"
     "Writes the CSV pseudonym,id for every participant of POOL (CSV, msgpack or\n"
@@ -16,8 +16,10 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  --key KEY              the key file the pseudonyms were made with (also\n"
-    "                         used to read an encrypted POOL)\n"
-    "  --passphrase-file FILE the passphrase on the first line of FILE, instead\n"
+    "                         used to read an encrypted POOL); a key made from a\n"
+    "                         passphrase is a key file too (keygen --passphrase-file)\n"
+    "  --passphrase-file FILE the passphrase of an encrypted POOL, when it is not\n"
+    "                         encrypted with KEY\n"
     "  -o, --output FILE      write the map to FILE instead of standard output\n"
     "  --taxonomy FILE        the taxonomy CSV of the pool, instead of the default\n"
     "  -h, --help             show this help\n"
@@ -43,7 +45,7 @@ static void csv_field(FILE *out, const char *text)
     fputc('"', out);
 }
 
-static int write_map(const char *output, lm_pool *pool, lm_key *key, char **wanted,
+static int write_map(const char *output, lm_pool *pool, const lm_key *key, char **wanted,
                      int wanted_count)
 {
     size_t n = lm_pool_size(pool);
@@ -54,7 +56,7 @@ static int write_map(const char *output, lm_pool *pool, lm_key *key, char **want
         int status = lm_pseudonym(key, lm_pool_id(pool, i), names[i], sizeof names[i]);
         if (status != LM_OK) {
             free(names);
-            return cli_report(status, key, "pseudonym");
+            return cli_report(status, NULL, "pseudonym");
         }
     }
     for (int k = 0; k < wanted_count; k++) {
@@ -114,14 +116,24 @@ int cmd_pseudonyms(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error(argv[0], "expects the POOL file");
-    if (!key_path && !passphrase_file)
-        return cli_usage_error(argv[0], "needs the key: --key KEY or --passphrase-file FILE");
+    if (!key_path)
+        return cli_usage_error(argv[0], "needs the key file the pseudonyms were made with: "
+                                        "--key KEY%s",
+                               passphrase_file ? " (a passphrase cannot make pseudonyms: make "
+                                                 "a key file with 'lmatch keygen "
+                                                 "--passphrase-file FILE -o KEY')"
+                                               : "");
     source.path = argv[optind];
-    lm_key *key = NULL;
-    int code = cli_load_key(argv[0], key_path, passphrase_file, &key);
+    lm_key *key = NULL, *pool_key = NULL;
+    int code = cli_load_key(argv[0], key_path, NULL, &key);
+    if (code == CLI_OK)
+        code = cli_check_pseudonym_key(key);
+    if (code == CLI_OK && passphrase_file)
+        code = cli_load_key(argv[0], NULL, passphrase_file, &pool_key);
     lm_pool *pool = NULL;
     if (code == CLI_OK)
-        code = cli_load_pool_file(&source, key, &pool);
+        code = cli_load_pool_file(&source, pool_key ? pool_key : key, &pool);
+    lm_key_free(pool_key);
     if (code == CLI_OK)
         code = write_map(output, pool, key, argv + optind + 1, argc - optind - 1);
     lm_pool_free(pool);

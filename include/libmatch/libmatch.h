@@ -372,7 +372,11 @@ LM_API LM_NODISCARD int lm_pool_duplicate(const lm_pool *pool, size_t k, size_t 
 LM_API const char *lm_pool_duplicate_reason(const lm_pool *pool, size_t k);
 
 /* Venues. open_mask is a bit mask over slots (0 = never open); capacity is
- * the number of groups it hosts in one slot (>= 1). */
+ * the number of groups it hosts in one slot, 1..LM_VENUE_CAPACITY_MAX, the
+ * one limit of every format (CSV, msgpack) and of this call, so that any
+ * pool that loads also saves and loads back in every format. */
+#define LM_VENUE_CAPACITY_MAX 1000000
+LM_API unsigned lm_venue_capacity_max(void);
 LM_API LM_NODISCARD int lm_pool_add_venue(lm_pool *pool, const char *id, double lat,
                                           double lon, uint64_t open_mask, unsigned capacity,
                                           bool step_free, size_t *index);
@@ -553,7 +557,15 @@ LM_API LM_NODISCARD int lm_format_detect_file(const char *path, lm_format *forma
 /* A secret key: 32 random bytes from a key file, or a passphrase that is
  * stretched with Argon2id for each file (the salt is in the file's header).
  * Key material lives in locked memory where the system allows it and is
- * wiped (sodium_memzero) when replaced or freed. */
+ * wiped (sodium_memzero) when replaced or freed.
+ *
+ * Threads: a key is immutable once filled (every subkey is derived by the
+ * call that fills it). The calls that take a const lm_key * only read it and
+ * may share one key across any number of threads: lm_pseudonym(),
+ * lm_result_save_csv_pseudonymized(), the msgpack savers and loaders,
+ * lm_key_get_kind(). The calls that take an lm_key * (new, generate, set,
+ * derive, load, save, free) change the key or record a message on it and
+ * must not run while another thread uses that key. */
 typedef struct lm_key lm_key;
 
 typedef enum lm_key_kind {
@@ -571,9 +583,22 @@ LM_API lm_key_kind lm_key_get_kind(const lm_key *key);
 LM_API LM_NODISCARD int lm_key_generate(lm_key *key);
 /* A passphrase of 1..4096 bytes (copied, wiped on free). Each encrypted
  * file gets its own random salt and Argon2id (crypto_pwhash, interactive
- * limits) derives that file's key; decrypting derives it again. */
+ * limits) derives that file's key; decrypting derives it again. A
+ * passphrase key cannot make pseudonyms (lm_key_derive_passphrase()). */
 LM_API LM_NODISCARD int lm_key_set_passphrase(lm_key *key, const char *passphrase,
                                               size_t length);
+/* A key file's key made from a passphrase: Argon2id (moderate limits,
+ * 256 MiB) of the passphrase with salt, LM_KEY_SALT_SIZE bytes, or with a
+ * fresh random salt when salt is NULL. The salt is kept in the key and
+ * written by lm_key_save_file(), so one deployment's key can be made again
+ * from its passphrase and salt, while the same passphrase elsewhere gives
+ * unrelated keys and pseudonyms. The result is a LM_KEY_RANDOM key: it
+ * encrypts like a key file and makes pseudonyms. */
+#define LM_KEY_SALT_SIZE 16
+LM_API size_t lm_key_salt_size(void);
+LM_API LM_NODISCARD int lm_key_derive_passphrase(lm_key *key, const char *passphrase,
+                                                 size_t length, const void *salt,
+                                                 size_t salt_size);
 /* Reads a key file written by lm_key_save_file(): one line
  * "libmatch-key-v1 " followed by 64 hex digits. Like ssh, refuses (with
  * LM_E_INVALID) a file that its group or others may read or write. */
@@ -589,18 +614,22 @@ LM_API LM_NODISCARD int lm_key_save_file(lm_key *key, const char *path);
  * (crypto_generichash, 16 bytes), the same for one key every time and
  * unrelated between keys. Only the key holder can map them back, by
  * hashing the ids of the pool (see lmatch pseudonyms). out must hold
- * LM_PSEUDONYM_SIZE bytes (with the terminating NUL). With a passphrase key
- * the hash key is derived once, with Argon2id and a fixed salt, and kept in
- * the key: do not call lm_pseudonym() on one key from two threads at once. */
+ * LM_PSEUDONYM_SIZE bytes (with the terminating NUL). The key must be a
+ * random key (generated, from a key file or lm_key_derive_passphrase()):
+ * a plain passphrase key is refused with LM_E_INVALID, since pseudonyms of
+ * a passphrase with a fixed salt could be attacked offline for every
+ * deployment at once. Failures are reported by status only (no message is
+ * recorded, so that threads may share the key). */
 #define LM_PSEUDONYM_SIZE 36
 LM_API size_t lm_pseudonym_size(void);
-LM_API LM_NODISCARD int lm_pseudonym(lm_key *key, const char *id, char *out,
+LM_API LM_NODISCARD int lm_pseudonym(const lm_key *key, const char *id, char *out,
                                      size_t out_size);
 
 /* lm_result_save_csv() with the pseudonym of every id (for sharing results
  * without names; `lmatch pseudonyms` gives the key holder the map back). */
 LM_API LM_NODISCARD int lm_result_save_csv_pseudonymized(lm_result *result, const lm_pool *pool,
-                                                         const char *path, lm_key *key);
+                                                         const char *path,
+                                                         const lm_key *key);
 
 /* Writes the pool (taxonomy keys, participants with their built vectors,
  * venues) as msgpack, encrypted when key is not NULL. Vectors round-trip

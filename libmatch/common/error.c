@@ -1,4 +1,5 @@
 /* Status codes, their static texts, and per-object error messages. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,10 +36,47 @@ void lm__clear_error(lm_object *object)
         object->errmsg[0] = '\0';
 }
 
+size_t lm__escape_controls(char *out, size_t size, const char *text)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t used = 0;
+    for (const unsigned char *c = (const unsigned char *)text; *c && size; c++) {
+        /* C0 controls and DEL, and the C1 controls U+0080..U+009F (UTF-8
+         * C2 80..C2 9F, CSI among them) that terminals also obey. */
+        bool c1 = c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f;
+        if (*c >= 0x20 && *c != 0x7f && !c1) {
+            if (used + 1 >= size)
+                break;
+            out[used++] = (char)*c;
+            continue;
+        }
+        size_t need = c1 ? 8 : 4;
+        if (used + need >= size)
+            break;
+        for (int k = 0; k < (c1 ? 2 : 1); k++) {
+            out[used++] = '\\';
+            out[used++] = 'x';
+            out[used++] = hex[c[k] >> 4];
+            out[used++] = hex[c[k] & 15];
+        }
+        c += c1;
+    }
+    if (size)
+        out[used] = '\0';
+    return used;
+}
+
+void lm__format_message(char *out, size_t size, const char *format, va_list args)
+{
+    char raw[LM_ERRMSG_MAX];
+    vsnprintf(raw, sizeof raw, format, args);
+    lm__escape_controls(out, size, raw);
+}
+
 int lm__vfail(lm_object *object, int status, const char *format, va_list args)
 {
     if (object)
-        vsnprintf(object->errmsg, sizeof object->errmsg, format, args);
+        lm__format_message(object->errmsg, sizeof object->errmsg, format, args);
     return status;
 }
 

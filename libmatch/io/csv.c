@@ -35,7 +35,7 @@ int lm__csv_init(lm_csv *csv, const char *data, size_t size)
 
 void lm__csv_free(lm_csv *csv)
 {
-    lm__free(csv->text);
+    lm__free_secret(csv->text, csv->text_capacity); /* fields hold personal data */
     csv->text = NULL;
     csv->text_length = csv->text_capacity = 0;
     csv->field_count = 0;
@@ -80,8 +80,8 @@ static int append(lm_csv *csv, const unsigned char *bytes, size_t length, size_t
         return LM_OK;
     if (csv->text_length - field_start + length > LM_CSV_MAX_FIELD)
         return csv_fail(csv, LM_E_TOO_LARGE, csv->line, "field longer than 1 MiB");
-    if (lm__grow((void **)&csv->text, &csv->text_capacity, csv->text_length + length + 1, 1) !=
-        LM_OK)
+    if (lm__grow_secret((void **)&csv->text, &csv->text_capacity, csv->text_length + length + 1,
+                        1) != LM_OK)
         return csv_fail(csv, LM_E_NOMEM, csv->line, "out of memory");
     memcpy(csv->text + csv->text_length, bytes, length);
     csv->text_length += length;
@@ -198,7 +198,8 @@ static int read_field(lm_csv *csv)
     int status = quoted ? read_quoted(csv, start) : read_unquoted(csv, start);
     if (status != LM_OK)
         return status;
-    if (lm__grow((void **)&csv->text, &csv->text_capacity, csv->text_length + 1, 1) != LM_OK)
+    if (lm__grow_secret((void **)&csv->text, &csv->text_capacity, csv->text_length + 1, 1) !=
+        LM_OK)
         return csv_fail(csv, LM_E_NOMEM, csv->line, "out of memory");
     csv->text[csv->text_length++] = '\0';
     return LM_OK;

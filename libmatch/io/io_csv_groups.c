@@ -26,7 +26,7 @@ static const char *const group_columns[GROUP_COLUMNS] = {
 typedef struct result_writer {
     lm_result *result;
     const lm_pool *pool;
-    lm_key *key; /* pseudonyms instead of ids when not NULL */
+    const lm_key *key; /* pseudonyms instead of ids when not NULL */
 } result_writer;
 
 static const char *role_name(int role)
@@ -71,7 +71,7 @@ static bool has_display(const lm_pool *pool, const lm_key *key)
     return false;
 }
 
-static int write_csv(lm_result *result, const lm_pool *pool, lm_key *key, FILE *file)
+static int write_csv(lm_result *result, const lm_pool *pool, const lm_key *key, FILE *file)
 {
     char pseudonym[LM_PSEUDONYM_SIZE];
     /* a continuing run (--keep) adds the column new: yes for a new member */
@@ -101,7 +101,8 @@ static int write_csv(lm_result *result, const lm_pool *pool, lm_key *key, FILE *
             if (key) {
                 int status = lm_pseudonym(key, p->id, pseudonym, sizeof pseudonym);
                 if (status != LM_OK)
-                    return lm__fail(&result->base, status, "pseudonym: %s", lm_errmsg(key));
+                    return lm__fail(&result->base, status, "cannot make the pseudonym of '%s'",
+                                    p->id);
             }
             lm__csv_put_field(file, key ? pseudonym : p->id, false);
             lm__csv_put_field(file, role_name(p->role), false);
@@ -130,7 +131,8 @@ static int write_result(void *context, FILE *file)
     return write_csv(w->result, w->pool, w->key, file);
 }
 
-static int save_csv(lm_result *result, const lm_pool *pool, const char *path, lm_key *key)
+static int save_csv(lm_result *result, const lm_pool *pool, const char *path,
+                    const lm_key *key)
 {
     if (!result)
         return LM_E_INVALID;
@@ -159,10 +161,15 @@ int lm_result_save_csv(lm_result *result, const lm_pool *pool, const char *path)
 }
 
 int lm_result_save_csv_pseudonymized(lm_result *result, const lm_pool *pool, const char *path,
-                                     lm_key *key)
+                                     const lm_key *key)
 {
     if (result && !key)
         return lm__fail(&result->base, LM_E_INVALID, "pseudonyms need a key");
+    if (result && lm_key_get_kind(key) != LM_KEY_RANDOM)
+        return lm__fail(&result->base, LM_E_INVALID,
+                        "pseudonyms need a key file, or a key made from a passphrase and "
+                        "its own salt (lm_key_derive_passphrase(), lmatch keygen "
+                        "--passphrase-file): a plain passphrase key is refused");
     return save_csv(result, pool, path, key);
 }
 

@@ -29,7 +29,7 @@ static const char *const venue_columns[VENUE_COLUMNS] = {
 };
 
 /* A venue can host at most this many groups in one slot. */
-#define CAPACITY_MAX 1000000u
+#define CAPACITY_MAX ((unsigned)LM_VENUE_CAPACITY_MAX) /* the one limit, libmatch.h */
 
 /* How many bytes of a value a message quotes. */
 #define EXCERPT 100

@@ -400,9 +400,9 @@ static int read_venue(load_state *s)
     if (!(lat >= -90.0 && lat <= 90.0) || !(lon >= -180.0 && lon <= 180.0))
         return lm__mp_fail(r, LM_E_PARSE, "venue '%s': location %g,%g is not valid", id, lat,
                            lon);
-    if (capacity < 1 || capacity > UINT32_MAX)
-        return lm__mp_fail(r, LM_E_PARSE, "venue '%s': capacity %llu is not in 1..%lu", id,
-                           (unsigned long long)capacity, (unsigned long)UINT32_MAX);
+    if (capacity < 1 || capacity > LM_VENUE_CAPACITY_MAX)
+        return lm__mp_fail(r, LM_E_PARSE, "venue '%s': capacity %llu is not in 1..%d", id,
+                           (unsigned long long)capacity, LM_VENUE_CAPACITY_MAX);
     if (lm__pool_venue_lookup(s->pool, id) >= 0)
         return lm__mp_fail(r, LM_E_DUPLICATE, "duplicate venue id '%s'", id);
     size_t index;

@@ -218,14 +218,15 @@ int lm__pool_warn(lm_pool *pool, size_t line, const char *column, const char *fo
     if (lm__grow((void **)&pool->warnings, &pool->warning_capacity, pool->warning_count + 1,
                  sizeof *pool->warnings) != LM_OK)
         return LM_E_NOMEM;
-    char message[LM_ERRMSG_MAX];
+    char message[LM_ERRMSG_MAX], escaped_column[LM_ERRMSG_MAX];
     va_list args;
     va_start(args, format);
-    vsnprintf(message, sizeof message, format, args);
+    lm__format_message(message, sizeof message, format, args);
     va_end(args);
+    lm__escape_controls(escaped_column, sizeof escaped_column, column ? column : "");
     lm_warning *w = &pool->warnings[pool->warning_count];
     w->line = line;
-    w->column = lm__strdup(column ? column : "");
+    w->column = lm__strdup(escaped_column);
     w->message = lm__strdup(message);
     if (!w->column || !w->message) {
         lm__free(w->column);
@@ -597,9 +598,9 @@ int lm_pool_add_venue(lm_pool *pool, const char *id, double lat, double lon,
     if (!(lat >= -90.0 && lat <= 90.0) || !(lon >= -180.0 && lon <= 180.0))
         return lm__fail(&pool->base, LM_E_INVALID, "venue '%s': location %g,%g is not valid",
                         id, lat, lon);
-    if (capacity < 1)
-        return lm__fail(&pool->base, LM_E_INVALID, "venue '%s': capacity must be at least 1",
-                        id);
+    if (capacity < 1 || capacity > LM_VENUE_CAPACITY_MAX)
+        return lm__fail(&pool->base, LM_E_INVALID, "venue '%s': capacity %u is not in 1..%d",
+                        id, capacity, LM_VENUE_CAPACITY_MAX);
     size_t slots = lm_slot_count();
     if (slots < 64 && (open_mask >> slots))
         return lm__fail(&pool->base, LM_E_INVALID, "venue '%s': open mask beyond slot %zu", id,
@@ -623,6 +624,11 @@ int lm_pool_add_venue(lm_pool *pool, const char *id, double lat, double lon,
         *index = pool->venue_count;
     pool->venue_count++;
     return LM_OK;
+}
+
+unsigned lm_venue_capacity_max(void)
+{
+    return LM_VENUE_CAPACITY_MAX;
 }
 
 size_t lm_pool_venue_count(const lm_pool *pool)

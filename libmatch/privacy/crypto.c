@@ -12,6 +12,8 @@
 
 #define KEY_FILE_PREFIX "libmatch-key-v1 "
 #define KEY_FILE_PREFIX_SIZE (sizeof KEY_FILE_PREFIX - 1)
+#define KEY_FILE_SALT "argon2id-salt "
+#define KEY_FILE_SALT_SIZE (sizeof KEY_FILE_SALT - 1)
 #define KEY_FILE_MAX 256
 #define PREFIX_SIZE 8 /* magic, version, kind, chunk size */
 #define PWHASH_PARAMS_SIZE (1 + crypto_pwhash_SALTBYTES + 8 + 8)
@@ -27,6 +29,22 @@ void lm__key_derive(const unsigned char master[LM_KEY_BYTES], const char context
     crypto_kdf_derive_from_key(out, LM_KEY_BYTES, 1, context, master);
 }
 
+/* libsodium's calls that can fail, through the external-call fault hook
+ * (common_internal.h) so that tests see each failure handled. */
+static int sodium_ready(void)
+{
+    return lm__extern_fails() ? -1 : sodium_init();
+}
+
+static int pwhash(unsigned char *out, size_t size, const char *passphrase, size_t length,
+                  const unsigned char *salt, unsigned long long opslimit, size_t memlimit)
+{
+    if (lm__extern_fails())
+        return -1;
+    return crypto_pwhash(out, size, passphrase, length, salt, opslimit, memlimit,
+                         crypto_pwhash_ALG_ARGON2ID13);
+}
+
 /* ---- the key object --------------------------------------------------------- */
 
 static void key_clear(lm_key *key)
@@ -38,7 +56,20 @@ static void key_clear(lm_key *key)
     sodium_memzero(key->secret, sizeof key->secret);
     sodium_memzero(key->pseudonym_key, sizeof key->pseudonym_key);
     key->has_pseudonym_key = false;
+    sodium_memzero(key->salt, sizeof key->salt);
+    key->has_salt = false;
     key->kind = LM_KEY_EMPTY;
+}
+
+/* Fills key with a random master key and its pseudonym subkey, derived now
+ * so that no later call changes the key. */
+static void key_set_secret(lm_key *key, const unsigned char secret[LM_KEY_BYTES])
+{
+    key_clear(key);
+    memcpy(key->secret, secret, LM_KEY_BYTES);
+    lm__pseudonym_subkey(key->secret, key->pseudonym_key);
+    key->has_pseudonym_key = true;
+    key->kind = LM_KEY_RANDOM;
 }
 
 int lm_key_new(lm_key **out)
@@ -46,7 +77,7 @@ int lm_key_new(lm_key **out)
     if (!out)
         return LM_E_INVALID;
     *out = NULL;
-    if (sodium_init() < 0)
+    if (sodium_ready() < 0)
         return LM_E_CRYPTO;
     lm_key *key = lm__calloc(1, sizeof *key);
     if (!key)
@@ -77,11 +108,48 @@ int lm_key_generate(lm_key *key)
 {
     if (!key)
         return LM_E_INVALID;
-    if (sodium_init() < 0)
+    if (sodium_ready() < 0)
         return lm__fail(&key->base, LM_E_CRYPTO, "libsodium could not be initialised");
-    key_clear(key);
-    randombytes_buf(key->secret, sizeof key->secret);
-    key->kind = LM_KEY_RANDOM;
+    unsigned char secret[LM_KEY_BYTES];
+    randombytes_buf(secret, sizeof secret);
+    key_set_secret(key, secret);
+    sodium_memzero(secret, sizeof secret);
+    lm__clear_error(&key->base);
+    return LM_OK;
+}
+
+size_t lm_key_salt_size(void)
+{
+    return LM_KEY_SALT_SIZE;
+}
+
+int lm_key_derive_passphrase(lm_key *key, const char *passphrase, size_t length,
+                             const void *salt, size_t salt_size)
+{
+    if (!key)
+        return LM_E_INVALID;
+    if (!passphrase || length == 0)
+        return lm__fail(&key->base, LM_E_INVALID, "the passphrase is empty");
+    if (length > LM_PASSPHRASE_MAX)
+        return lm__fail(&key->base, LM_E_INVALID,
+                        "the passphrase is longer than %d bytes", LM_PASSPHRASE_MAX);
+    if (salt && salt_size != LM_KEY_SALT_BYTES)
+        return lm__fail(&key->base, LM_E_INVALID, "the salt has %zu bytes, not %d", salt_size,
+                        LM_KEY_SALT_BYTES);
+    if (sodium_ready() < 0)
+        return lm__fail(&key->base, LM_E_CRYPTO, "libsodium could not be initialised");
+    unsigned char fresh[LM_KEY_SALT_BYTES], master[LM_KEY_BYTES];
+    if (!salt)
+        randombytes_buf(fresh, sizeof fresh);
+    const unsigned char *used = salt ? salt : fresh;
+    if (pwhash(master, sizeof master, passphrase, length, used,
+               crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE) != 0)
+        return lm__fail(&key->base, LM_E_NOMEM,
+                        "out of memory deriving the key (Argon2id needs 256 MiB)");
+    key_set_secret(key, master);
+    sodium_memzero(master, sizeof master);
+    memcpy(key->salt, used, sizeof key->salt);
+    key->has_salt = true;
     lm__clear_error(&key->base);
     return LM_OK;
 }
@@ -95,7 +163,7 @@ int lm_key_set_passphrase(lm_key *key, const char *passphrase, size_t length)
     if (length > LM_PASSPHRASE_MAX)
         return lm__fail(&key->base, LM_E_INVALID,
                         "the passphrase is longer than %d bytes", LM_PASSPHRASE_MAX);
-    if (sodium_init() < 0)
+    if (sodium_ready() < 0)
         return lm__fail(&key->base, LM_E_CRYPTO, "libsodium could not be initialised");
     char *copy = lm__malloc(length + 1);
     if (!copy)
@@ -110,39 +178,72 @@ int lm_key_set_passphrase(lm_key *key, const char *passphrase, size_t length)
     return LM_OK;
 }
 
+/* The length of the line at data[0..size) without its line ending; *next is
+ * where the following line starts. */
+static size_t line_length(const char *data, size_t size, size_t *next)
+{
+    size_t length = 0;
+    while (length < size && data[length] != '\n')
+        length++;
+    *next = length < size ? length + 1 : length;
+    if (length && data[length - 1] == '\r')
+        length--;
+    return length;
+}
+
+static bool hex_field(const char *text, size_t length, unsigned char *out, size_t size)
+{
+    size_t decoded = 0;
+    const char *end = NULL;
+    return length == 2 * size &&
+           sodium_hex2bin(out, size, text, length, NULL, &decoded, &end) == 0 &&
+           decoded == size;
+}
+
 int lm_key_load_buffer(lm_key *key, const char *data, size_t size)
 {
     if (!key)
         return LM_E_INVALID;
     if (!data)
         return lm__fail(&key->base, LM_E_INVALID, "no key data");
-    if (sodium_init() < 0)
+    if (sodium_ready() < 0)
         return lm__fail(&key->base, LM_E_CRYPTO, "libsodium could not be initialised");
-    size_t length = size;
-    if (length && data[length - 1] == '\n')
-        length--;
-    if (length && data[length - 1] == '\r')
-        length--;
+    size_t next = 0;
+    size_t length = line_length(data, size, &next);
     if (length != KEY_FILE_PREFIX_SIZE + 2 * LM_KEY_BYTES ||
         memcmp(data, KEY_FILE_PREFIX, KEY_FILE_PREFIX_SIZE) != 0)
         return lm__fail(&key->base, LM_E_FORMAT,
                         "not a libmatch key: expected one line '" KEY_FILE_PREFIX
                         "' and 64 hex digits");
     unsigned char secret[LM_KEY_BYTES];
-    size_t decoded = 0;
-    const char *end = NULL;
-    if (sodium_hex2bin(secret, sizeof secret, data + KEY_FILE_PREFIX_SIZE,
-                       2 * LM_KEY_BYTES, NULL, &decoded, &end) != 0 ||
-        decoded != LM_KEY_BYTES) {
+    if (!hex_field(data + KEY_FILE_PREFIX_SIZE, 2 * LM_KEY_BYTES, secret, sizeof secret)) {
         sodium_memzero(secret, sizeof secret);
         return lm__fail(&key->base, LM_E_FORMAT,
                         "not a libmatch key: the 64 characters after '" KEY_FILE_PREFIX
                         "' must be hex digits");
     }
-    key_clear(key);
-    memcpy(key->secret, secret, sizeof secret);
+    /* A key made from a passphrase has a second line with its salt. */
+    unsigned char salt[LM_KEY_SALT_BYTES];
+    bool has_salt = next < size;
+    if (has_salt) {
+        size_t after = 0;
+        const char *line = data + next;
+        size_t salt_line = line_length(line, size - next, &after);
+        if (next + after != size || salt_line != KEY_FILE_SALT_SIZE + 2 * LM_KEY_SALT_BYTES ||
+            memcmp(line, KEY_FILE_SALT, KEY_FILE_SALT_SIZE) != 0 ||
+            !hex_field(line + KEY_FILE_SALT_SIZE, 2 * LM_KEY_SALT_BYTES, salt, sizeof salt)) {
+            sodium_memzero(secret, sizeof secret);
+            return lm__fail(&key->base, LM_E_FORMAT,
+                            "not a libmatch key: after the key line, only a line '"
+                            KEY_FILE_SALT "' and 32 hex digits may follow");
+        }
+    }
+    key_set_secret(key, secret);
     sodium_memzero(secret, sizeof secret);
-    key->kind = LM_KEY_RANDOM;
+    if (has_salt) {
+        memcpy(key->salt, salt, sizeof key->salt);
+        key->has_salt = true;
+    }
     lm__clear_error(&key->base);
     return LM_OK;
 }
@@ -199,16 +300,22 @@ int lm_key_load_file(lm_key *key, const char *path)
 static int write_key(void *context, FILE *file)
 {
     lm_key *key = context;
+    lm_object *error = &key->base;
     /* The temporary file must be private before the secret reaches it (an
      * existing target's looser mode would otherwise be kept). */
     if (fchmod(fileno(file), S_IRUSR | S_IWUSR) != 0)
-        return lm__fail(&key->base, LM_E_IO, "cannot make the key file private: %s",
+        return lm__fail(error, LM_E_IO, "cannot make the key file private: %s",
                         strerror(errno));
     char hex[2 * LM_KEY_BYTES + 1];
     sodium_bin2hex(hex, sizeof hex, key->secret, sizeof key->secret);
     int failed = fprintf(file, KEY_FILE_PREFIX "%s\n", hex) < 0;
     sodium_memzero(hex, sizeof hex);
-    return failed ? lm__fail(&key->base, LM_E_IO, "cannot write the key file") : LM_OK;
+    if (key->has_salt) {
+        char salt[2 * LM_KEY_SALT_BYTES + 1];
+        sodium_bin2hex(salt, sizeof salt, key->salt, sizeof key->salt);
+        failed |= fprintf(file, KEY_FILE_SALT "%s\n", salt) < 0;
+    }
+    return failed ? lm__fail(error, LM_E_IO, "cannot write the key file") : LM_OK;
 }
 
 int lm_key_save_file(lm_key *key, const char *path)
@@ -259,9 +366,8 @@ static int file_key(const lm_key *key, const unsigned char *salt, uint64_t opsli
 {
     unsigned char master[LM_KEY_BYTES];
     if (key->kind == LM_KEY_PASSPHRASE) {
-        if (crypto_pwhash(master, sizeof master, key->passphrase, key->passphrase_length,
-                          salt, (unsigned long long)opslimit, (size_t)memlimit,
-                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+        if (pwhash(master, sizeof master, key->passphrase, key->passphrase_length, salt,
+                   (unsigned long long)opslimit, (size_t)memlimit) != 0)
             return LM_E_NOMEM;
     } else {
         memcpy(master, key->secret, sizeof master);
@@ -277,7 +383,7 @@ static int usable_key(const lm_key *key, lm_object *err, const char *name)
         return lm__fail(err, LM_E_INVALID, "'%s': no key given (or the key is empty)", name);
     if (key->base.kind != LM_KIND_KEY)
         return lm__fail(err, LM_E_INVALID, "'%s': invalid key handle", name);
-    if (sodium_init() < 0)
+    if (sodium_ready() < 0)
         return lm__fail(err, LM_E_CRYPTO, "libsodium could not be initialised");
     return LM_OK;
 }
@@ -363,6 +469,9 @@ static int flush_chunk(lm_sink *sink, unsigned char tag)
 
 int lm__sink_write(lm_sink *sink, const void *data, size_t size)
 {
+    /* msgpack-c's packer sees a failing write callback here. */
+    if (sink->status == LM_OK && lm__extern_fails())
+        sink->status = lm__fail(sink->err, LM_E_IO, "'%s': write failed", sink->name);
     const unsigned char *bytes = data;
     while (size && sink->status == LM_OK) {
         /* A full chunk waits until more bytes arrive: only the last chunk

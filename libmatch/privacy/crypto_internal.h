@@ -15,6 +15,7 @@
 
 #define LM_KEY_BYTES 32
 #define LM_PASSPHRASE_MAX 4096
+#define LM_KEY_SALT_BYTES 16 /* crypto_pwhash_SALTBYTES */
 #define LM_ENC_MAGIC "LMENC"
 #define LM_ENC_MAGIC_SIZE 5
 #define LM_ENC_VERSION 1
@@ -25,15 +26,24 @@
 #define LM_ENC_KIND_KEY_FILE 1
 #define LM_ENC_KIND_PASSPHRASE 2
 
+/* Every field is set by the call that fills the key (generate, load, set or
+ * derive) and only read afterwards, so that const calls may share a key
+ * across threads: no subkey is derived lazily. */
 struct lm_key {
     lm_object base;
     lm_key_kind kind;
     unsigned char secret[LM_KEY_BYTES]; /* the random key (LM_KEY_RANDOM) */
     char *passphrase;                   /* LM_KEY_PASSPHRASE; wiped on free */
     size_t passphrase_length;
-    bool has_pseudonym_key;             /* derived lazily for passphrases */
+    bool has_pseudonym_key;             /* LM_KEY_RANDOM: pseudonym_key is set */
     unsigned char pseudonym_key[LM_KEY_BYTES];
+    bool has_salt;                      /* derived from a passphrase with salt */
+    unsigned char salt[LM_KEY_SALT_BYTES];
 };
+
+/* The pseudonym subkey of a master key (context "lmpseudo", pseudonym.c). */
+void lm__pseudonym_subkey(const unsigned char master[LM_KEY_BYTES],
+                          unsigned char out[LM_KEY_BYTES]);
 
 /* The subkey of a master key for one purpose (8-character context). */
 void lm__key_derive(const unsigned char master[LM_KEY_BYTES], const char context[8],

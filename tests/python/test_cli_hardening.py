@@ -61,7 +61,8 @@ def writers(tmp_path, city, key):
         ("groups --json", lambda out: ["groups", pool, "--venues", venues, "--json", out]),
         ("groups -o", lambda out: ["groups", pool, "--venues", venues, "-o", out]),
         ("pairs --json", lambda out: ["pairs", pool, "--json", out]),
-        ("eval --json", lambda out: ["eval", pool, groups, "--venues", venues, "--json=%s" % out]),
+        ("eval --json",
+         lambda out: ["eval", pool, groups, "--venues", venues, "--json=%s" % out]),
         ("partition --json", lambda out: ["partition", instance, "--quiet", "--json", out]),
         ("pseudonyms -o", lambda out: ["pseudonyms", pool, "--key", key, "-o", out]),
         ("convert", lambda out: ["convert", pool, out, "--format", "msgpack"]),
@@ -120,3 +121,67 @@ def test_a_failed_write_keeps_the_old_json(tmp_path, city):
         os.chmod(tmp_path, 0o700)
     assert "cannot write" in result.stderr
     assert out.read_text() == "old\n"
+
+
+# ---- pseudonym keys ------------------------------------------------------------
+
+
+def passphrase_file(tmp_path, text="correct horse battery staple", name="phrase.txt"):
+    path = tmp_path / name
+    path.write_text(text + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
+def test_keygen_from_a_passphrase_has_its_own_salt(tmp_path, city):
+    pool, _ = city
+    phrase = passphrase_file(tmp_path)
+    first, second, again = tmp_path / "a.key", tmp_path / "b.key", tmp_path / "c.key"
+    run("keygen", "--passphrase-file", phrase, "-o", first, check=0)
+    run("keygen", "--passphrase-file", phrase, "-o", second, check=0)
+    assert mode(first) == 0o600
+    key_line, salt_line = first.read_text().splitlines()
+    assert key_line.startswith("libmatch-key-v1 ") and len(key_line) == 16 + 64
+    assert salt_line.startswith("argon2id-salt ") and len(salt_line) == 14 + 32
+    # the same passphrase in another deployment: another salt, other pseudonyms
+    assert first.read_text() != second.read_text()
+    map_a = run("pseudonyms", pool, "--key", first, check=0).stdout
+    map_b = run("pseudonyms", pool, "--key", second, check=0).stdout
+    assert set(map_a.splitlines()[1:]).isdisjoint(map_b.splitlines()[1:])
+    # the passphrase and the salt make the same key again
+    run("keygen", "--passphrase-file", phrase, "--salt", salt_line.split()[1], "-o", again,
+        check=0)
+    assert again.read_text() == first.read_text()
+    assert run("keygen", "--salt", "00" * 16, "-o", tmp_path / "x.key", check=2)
+    assert "32 hex digits" in run("keygen", "--passphrase-file", phrase, "--salt", "abc",
+                                  "-o", tmp_path / "x.key", check=2).stderr
+
+
+def test_a_passphrase_alone_makes_no_pseudonyms(tmp_path, city):
+    pool, _ = city
+    phrase = passphrase_file(tmp_path)
+    out = tmp_path / "groups.json"
+    result = run("groups", pool, "--pseudonymize", "--passphrase-file", phrase, "--json", out,
+                 check=1)
+    assert "keygen --passphrase-file" in result.stderr
+    assert not out.exists()
+    result = run("pseudonyms", pool, "--passphrase-file", phrase, check=2)
+    assert "keygen --passphrase-file" in result.stderr
+
+
+def limit_memory():
+    import resource
+    # Argon2id needs 64 MiB: a failed derivation once printed "ps-?" for everyone
+    resource.setrlimit(resource.RLIMIT_AS, (48 << 20, 48 << 20))
+
+
+@pytest.mark.skipif("ASAN_OPTIONS" in os.environ,
+                    reason="AddressSanitizer needs more address space than the limit")
+def test_a_failed_pseudonym_fails_instead_of_printing_a_placeholder(tmp_path, city):
+    pool, _ = city
+    phrase = passphrase_file(tmp_path)
+    result = subprocess.run([LMATCH, "groups", str(pool), "--pseudonymize", "--passphrase-file",
+                             str(phrase), "--json", "-"], capture_output=True, text=True,
+                            preexec_fn=limit_memory, timeout=300)
+    assert "ps-?" not in result.stdout
+    assert result.returncode == 1, result.stderr
