@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli_history.h"
+#include "cli_lifecycle.h"
 #include "cli_result.h"
 #include "json.h"
 
@@ -30,7 +31,10 @@ static const char usage_head[] =
     "  --json FILE          write {\"rounds\": [one groups result per round],\n"
     "                       \"repeated_pairs\": N}; '-' writes it to standard output\n"
     "  --golfer G-S-W       the social golfer problem (no pool); --json FILE writes\n"
-    "                       {\"groups\", \"size\", \"rounds\", \"schedule\", \"repeated_pairs\"}\n";
+    "                       {\"groups\", \"size\", \"rounds\", \"schedule\", \"repeated_pairs\"}\n"
+    CLI_CONSTRAINT_HELP
+    "                       (every round keeps them; with constraints the rounds are\n"
+    "                       formed one by one, without the search over all rounds)\n";
 
 enum { OPT_ROUNDS = 0x1c0, OPT_GOLFER };
 
@@ -142,7 +146,8 @@ static int write_json(const char *path, const lm_pool *pool, lm_result *const *r
 }
 
 static int form_rounds(cli_pool_source *source, lm_params *params, cli_history *history,
-                       size_t rounds, const char *output, const char *json, bool quiet)
+                       cli_lifecycle *life, size_t rounds, const char *output, const char *json,
+                       bool quiet)
 {
     lm_pool *pool = NULL;
     lm_key *key = NULL;
@@ -150,6 +155,8 @@ static int form_rounds(cli_pool_source *source, lm_params *params, cli_history *
     int code = results ? cli_prepare_key("rounds", source, &key) : cli_error("out of memory");
     if (code == CLI_OK)
         code = cli_load_pool(source, &pool);
+    if (code == CLI_OK)
+        code = cli_lifecycle_load("rounds", pool, params, life, quiet);
     if (code == CLI_OK)
         code = cli_history_load("rounds", pool, params, history, NULL);
     for (size_t r = 0; r < rounds && code == CLI_OK; r++)
@@ -207,6 +214,7 @@ int cmd_rounds(int argc, char **argv)
     static const struct option options[] = {
         CLI_RUN_OPTIONS,
         CLI_HISTORY_OPTIONS,
+        CLI_CONSTRAINT_OPTIONS,
         {"rounds", required_argument, NULL, OPT_ROUNDS},
         {"golfer", required_argument, NULL, OPT_GOLFER},
         {"output", required_argument, NULL, 'o'},
@@ -219,11 +227,14 @@ int cmd_rounds(int argc, char **argv)
         return cli_error("out of memory");
     cli_pool_source source = {0};
     cli_history history = {0};
+    cli_lifecycle life = {0}; /* --constraints (cli_lifecycle.c) */
     const char *output = NULL, *json = NULL;
     size_t rounds = 0, golfer[3] = {0, 0, 0};
     bool quiet = false, golf = false;
     int option, code = CLI_OK;
     while ((option = cli_getopt(argc, argv, "o:h", options)) != -1) {
+        if (cli_lifecycle_option(option, optarg, &life))
+            continue;
         int handled = cli_history_option("rounds", option, optarg, params, &history);
         if (handled == 0)
             handled = cli_run_option("rounds", option, optarg, params, &quiet, &source);
@@ -253,8 +264,9 @@ int cmd_rounds(int argc, char **argv)
             goto done;
     }
     if (golf) {
-        if (optind != argc || output || history.count)
-            code = cli_usage_error("rounds", "--golfer takes no pool, -o or --history");
+        if (optind != argc || output || history.count || life.constraints_path)
+            code = cli_usage_error("rounds", "--golfer takes no pool, -o, --history or "
+                                             "--constraints");
         else
             code = solve_golfer(golfer, params, json);
         goto done;
@@ -276,9 +288,10 @@ int cmd_rounds(int argc, char **argv)
         goto done;
     }
     source.path = argv[optind];
-    code = form_rounds(&source, params, &history, rounds, output, json, quiet);
+    code = form_rounds(&source, params, &history, &life, rounds, output, json, quiet);
 done:
     cli_history_free(&history);
+    cli_lifecycle_free(&life);
     lm_params_free(params);
     return code;
 }

@@ -278,8 +278,11 @@ int lm_rounds_form(const lm_pool *pool, const lm_params *params, size_t rounds,
         status = lm_history_add_result(seen, results[r]);
     }
     size_t repeated = 0;
-    /* the search over all rounds, on dense meeting counts */
-    if (status == LM_OK && pool->count <= LM_ROUNDS_PEOPLE_MAX && pool->count > 0) {
+    /* the search over all rounds, on dense meeting counts; its swaps know
+     * no coordinator constraints (together sets, apart pairs), so with them
+     * the rounds stay as formed */
+    if (status == LM_OK && pool->count <= LM_ROUNDS_PEOPLE_MAX && pool->count > 0 &&
+        !params->constraints) {
         rounds_run run = {pool, params, results, NULL, NULL, NULL, pool->venue_count > 0};
         status = search_rounds(&run, rounds, params->history, &repeated);
         lm__free(run.result_group);

@@ -84,6 +84,8 @@ typedef struct search {
     size_t cost;         /* repeats */
     lm_rng rng;
     uint64_t *tabu;      /* [round * n + person]: moves again after this step */
+    uint64_t *pair_tabu; /* [(round * n + a) * n + b]: a and b swap again after this
+                            step; small schedules only (else NULL: people are tabu) */
     uint32_t *conflicted; /* scratch: people of one round in conflict */
     uint64_t *seen;      /* [person]: the listing that listed them */
     uint64_t listing;
@@ -240,6 +242,12 @@ typedef struct move {
 /* Schedules of at most this many (person, round) cells look at every round
  * in each step. */
 #define WHOLE_SCHEDULE 1024
+/* Schedules of at most this many (round, person, person) triples keep a
+ * tabu per pair swapped (as Dotú and Van Hentenryck do), larger ones per
+ * person moved; a swap stays tabu for MIN + a random part of SPREAD steps. */
+#define PAIR_TABU_MAX ((size_t)1 << 20)
+#define PAIR_TENURE_MIN 10
+#define PAIR_TENURE_SPREAD 40
 
 /* Keeps the MOVES_KEPT best moves, ties in a random order. */
 static void offer(move *best, uint32_t *kept, const move *m, lm_rng *rng)
@@ -278,14 +286,17 @@ static void collect_moves(search *x, uint32_t r, uint64_t step, size_t best_cost
     for (uint32_t k = 0; k < found; k++) {
         uint32_t a = x->conflicted[k];
         uint32_t ga = s->group_of[(size_t)r * s->people + a];
-        bool a_tabu = x->tabu[(size_t)r * s->people + a] > step;
+        bool a_tabu = !x->pair_tabu && x->tabu[(size_t)r * s->people + a] > step;
+        const uint64_t *pairs = x->pair_tabu ? x->pair_tabu + ((size_t)r * s->people + a) * s->people
+                                             : NULL;
         for (uint32_t gb = s->round_first[r]; gb < s->round_first[r + 1]; gb++) {
             if (gb == ga)
                 continue;
             for (uint32_t j = 0; j < s->size[gb]; j++) {
                 uint32_t b = s->members[s->start[gb] + j];
                 int delta = swap_delta(x, ga, a, gb, b);
-                bool tabu = a_tabu || x->tabu[(size_t)r * s->people + b] > step;
+                bool tabu = pairs ? pairs[b] > step
+                                  : a_tabu || x->tabu[(size_t)r * s->people + b] > step;
                 if (tabu && (long)x->cost + delta >= (long)best_cost)
                     continue;
                 move m = {delta, r, ga, a, gb, b};
@@ -303,9 +314,16 @@ static void make_move(search *x, uint64_t step, const move *best, uint32_t kept)
         if (!allowed(x, best[k].round, &best[k]))
             continue;
         swap_apply(x, best[k].round, best[k].ga, best[k].a, best[k].gb, best[k].b);
-        uint64_t tenure = 10 + lm__rng_below(&x->rng, 20);
-        x->tabu[(size_t)best[k].round * s->people + best[k].a] = step + tenure;
-        x->tabu[(size_t)best[k].round * s->people + best[k].b] = step + tenure;
+        size_t r = best[k].round, n = s->people;
+        if (x->pair_tabu) {
+            uint64_t until = step + PAIR_TENURE_MIN + lm__rng_below(&x->rng, PAIR_TENURE_SPREAD);
+            x->pair_tabu[(r * n + best[k].a) * n + best[k].b] = until;
+            x->pair_tabu[(r * n + best[k].b) * n + best[k].a] = until;
+        } else {
+            uint64_t until = step + 10 + lm__rng_below(&x->rng, 20);
+            x->tabu[r * n + best[k].a] = until;
+            x->tabu[r * n + best[k].b] = until;
+        }
         return;
     }
 }
@@ -367,6 +385,8 @@ int lm__schedule_search(lm_schedule *s, const lm_schedule_search *options, size_
     size_t total = s->start[s->group_count - 1] + s->size[s->group_count - 1];
     x.count = lm__malloc(n * n);
     x.tabu = lm__calloc(cells, sizeof *x.tabu);
+    if (cells * n <= PAIR_TABU_MAX)
+        x.pair_tabu = lm__calloc(cells * n, sizeof *x.pair_tabu);
     x.conflicted = lm__malloc(n * sizeof *x.conflicted);
     x.seen = lm__calloc(n, sizeof *x.seen);
     x.rounds_in_conflict = lm__malloc(((size_t)s->rounds + 1) * sizeof *x.rounds_in_conflict);
@@ -434,6 +454,7 @@ int lm__schedule_search(lm_schedule *s, const lm_schedule_search *options, size_
 done:
     lm__free(x.count);
     lm__free(x.tabu);
+    lm__free(x.pair_tabu);
     lm__free(x.conflicted);
     lm__free(x.seen);
     lm__free(x.rounds_in_conflict);

@@ -63,10 +63,12 @@ def test_notebook_executes(private_jupyter):
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "data" in o and "image/png" in o["data"]]
-    assert len(images) == 3  # composition, score terms, themes
+    assert len(images) == 4  # composition, score terms, themes, a season
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "libmatch " in text and "groups, " in text and "pairs (optimal" in text
     assert "feasible: False" in text
+    assert "repeated pairs per round, with history: [0, " in text
+    assert "<libmatch.Rounds: 3 rounds, " in text
     assert "NotFound: records line 2, column 'languages': unknown language 'xx'" in text
     # Generous for a shared machine; on an idle one it takes a few seconds.
     assert seconds < 60, "the notebook took %.1f s" % seconds

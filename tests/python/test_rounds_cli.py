@@ -174,3 +174,22 @@ def test_rounds_errors(tmp_path, lmatch):
         done = run_lmatch(lmatch, *args, check=False)
         assert done.returncode == code, (args, done.stderr)
         assert text in done.stderr
+
+
+def test_rounds_keep_the_coordinator_constraints(tmp_path, lmatch):
+    pool = tmp_path / "pool.csv"
+    run_lmatch(lmatch, "gen", "-n", 120, "--seed", 12, "-o", pool)
+    data = lmatch_json(lmatch, "rounds", pool, "--rounds", 3, "--json", "-", "--quiet")
+    # two who share a group in round 1 are kept apart; two who do not, together
+    first = data["rounds"][0]["groups"]
+    apart = first[0]["members"][:2]
+    together = [first[0]["members"][0], first[1]["members"][0]]
+    rules = tmp_path / "constraints.csv"
+    rules.write_text("kind,a,b\napart,%s,%s\ntogether,%s,%s\n" % (apart[0], apart[1],
+                                                                 together[0], together[1]))
+    data = lmatch_json(lmatch, "rounds", pool, "--rounds", 3, "--constraints", rules, "--json",
+                       "-", "--quiet")
+    for result in data["rounds"]:
+        where = {m: k for k, g in enumerate(result["groups"]) for m in g["members"]}
+        assert where.get(apart[0]) is None or where.get(apart[0]) != where.get(apart[1])
+        assert where.get(together[0]) == where.get(together[1])
