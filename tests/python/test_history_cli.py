@@ -227,3 +227,26 @@ def test_people_who_left_are_skipped(tmp_path, lmatch):
                        "--json", "-", "--quiet")
     for group in data["groups"]:
         assert not {ids[0], ids[1]} <= set(group["members"])
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_a_cheap_repeat_still_loses_to_a_repeat_free_matching(tmp_path, lmatch, seed):
+    """The first round's pairs are the best matching: priced at 0.01, the same
+    pairs again would score best, yet a matching without repeats that places
+    as many people must win (the rule, not the price, decides)."""
+    pool_csv = gen(lmatch, tmp_path, 40, seed)
+    first = tmp_path / "first.csv"
+    run_lmatch(lmatch, "pairs", pool_csv, "-o", first, "--quiet")
+    met = met_pairs(first)
+    data = lmatch_json(lmatch, "pairs", pool_csv, "--history", first, "--weights",
+                       "repeat=0.01", "--json", "-", "--quiet")
+    pool = inspect(pool_csv, None)
+    free_pairs, free_total = assignment(pool, met, None)
+    paid_pairs, _ = assignment(pool, met, 0.01)
+    repeats = repeats_in([g["members"] for g in data["groups"]], met)
+    assert data["repeated_pairs"] == repeats
+    if paid_pairs == free_pairs:
+        assert repeats == 0
+        assert data["total"] == pytest.approx(free_total, abs=1e-6)
+    else:
+        assert len(data["groups"]) == paid_pairs
