@@ -16,130 +16,23 @@
  * search and the large neighbourhood search keep a group's people placed but
  * rarely move a whole group to another language.
  *
- * The plan raises g(l) one group at a time, rarest languages first, keeping
- * the lower bounds feasible (checked by a max flow each time: raising a
- * count never makes an infeasible plan feasible, so a language that fails
- * once is closed); then a max flow with the upper bounds gives how many of
- * each type go to each language, and the groups are built from those counts,
- * people with similar interests together. The region's search then improves
- * the groups' scores from there (groups.c keeps whichever start is better). */
+ * The plan raises g(l) one group at a time where the flow places the most
+ * more people (a lazy greedy), then takes one group away, or one of each of
+ * two languages, and runs the greedy again while that places more; a max
+ * flow (engine/maxflow.c) answers each question. The flow's split of each
+ * type over the languages gives the groups, people with similar interests
+ * together. The region's search then improves the groups' scores from there
+ * (groups.c keeps whichever start is better). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "groups/groups_internal.h"
+#include "engine/maxflow_internal.h"
+
+#define FLOW_INF LM_FLOW_UNLIMITED
 
 #define PLAN_CLASSES_MAX 64 /* languages are bits of a uint64_t */
-#define FLOW_INF 0x3fffffff
-
-/* ---- a small max flow (Dinic) ------------------------------------------------- */
-
-typedef struct flow_edge {
-    uint32_t to, next;
-    int32_t cap;
-} flow_edge;
-
-typedef struct flow {
-    uint32_t nodes, edges, edge_capacity;
-    flow_edge *e;
-    uint32_t *head, *level, *it, *queue;
-} flow;
-
-static int flow_init(flow *f, uint32_t nodes, uint32_t edges)
-{
-    memset(f, 0, sizeof *f);
-    f->nodes = nodes;
-    f->edge_capacity = 2 * edges;
-    f->e = lm__malloc(f->edge_capacity * sizeof *f->e);
-    f->head = lm__malloc(nodes * sizeof *f->head);
-    f->level = lm__malloc(nodes * sizeof *f->level);
-    f->it = lm__malloc(nodes * sizeof *f->it);
-    f->queue = lm__malloc(nodes * sizeof *f->queue);
-    if (!f->e || !f->head || !f->level || !f->it || !f->queue)
-        return LM_E_NOMEM;
-    return LM_OK;
-}
-
-static void flow_free(flow *f)
-{
-    lm__free(f->e);
-    lm__free(f->head);
-    lm__free(f->level);
-    lm__free(f->it);
-    lm__free(f->queue);
-}
-
-static void flow_clear(flow *f)
-{
-    f->edges = 0;
-    for (uint32_t v = 0; v < f->nodes; v++)
-        f->head[v] = UINT32_MAX;
-}
-
-/* Adds u -> v with capacity cap; returns the edge's index (its reverse is
- * index ^ 1). */
-static uint32_t flow_add(flow *f, uint32_t u, uint32_t v, int32_t cap)
-{
-    uint32_t k = f->edges;
-    f->e[k] = (flow_edge){v, f->head[u], cap};
-    f->head[u] = k;
-    f->e[k + 1] = (flow_edge){u, f->head[v], 0};
-    f->head[v] = k + 1;
-    f->edges += 2;
-    return k;
-}
-
-static bool flow_levels(flow *f, uint32_t s, uint32_t t)
-{
-    for (uint32_t v = 0; v < f->nodes; v++)
-        f->level[v] = UINT32_MAX;
-    uint32_t first = 0, last = 0;
-    f->level[s] = 0;
-    f->queue[last++] = s;
-    while (first < last) {
-        uint32_t u = f->queue[first++];
-        for (uint32_t k = f->head[u]; k != UINT32_MAX; k = f->e[k].next)
-            if (f->e[k].cap > 0 && f->level[f->e[k].to] == UINT32_MAX) {
-                f->level[f->e[k].to] = f->level[u] + 1;
-                f->queue[last++] = f->e[k].to;
-            }
-    }
-    return f->level[t] != UINT32_MAX;
-}
-
-/* Depth-first augmentation along the level graph; iterative would be
- * longer, and the graph is a few levels deep (at most 7 nodes on a path). */
-static int32_t flow_push(flow *f, uint32_t u, uint32_t t, int32_t amount)
-{
-    if (u == t)
-        return amount;
-    for (; f->it[u] != UINT32_MAX; f->it[u] = f->e[f->it[u]].next) {
-        flow_edge *e = &f->e[f->it[u]];
-        if (e->cap <= 0 || f->level[e->to] != f->level[u] + 1)
-            continue;
-        int32_t pushed = flow_push(f, e->to, t, amount < e->cap ? amount : e->cap);
-        if (pushed > 0) {
-            e->cap -= pushed;
-            f->e[f->it[u] ^ 1].cap += pushed;
-            return pushed;
-        }
-    }
-    return 0;
-}
-
-static int64_t flow_max(flow *f, uint32_t s, uint32_t t)
-{
-    int64_t total = 0;
-    while (flow_levels(f, s, t)) {
-        for (uint32_t v = 0; v < f->nodes; v++)
-            f->it[v] = f->head[v];
-        int32_t pushed;
-        while ((pushed = flow_push(f, s, t, FLOW_INF)) > 0)
-            total += pushed;
-    }
-    return total;
-}
-
 /* ---- the plan ------------------------------------------------------------------- */
 
 typedef struct plan_type {
@@ -158,7 +51,7 @@ typedef struct plan {
     uint32_t *order;    /* items, by type */
     int32_t groups[PLAN_CLASSES_MAX]; /* g(c) */
     uint32_t eligible[PLAN_CLASSES_MAX]; /* people who can join class c */
-    flow f;
+    lm_flow f;
     uint32_t *type_edge; /* by type * C + class: the edge of type -> (class, role), or UINT32_MAX */
     uint64_t evaluations; /* max flows solved: the local search stops at PLAN_EVALUATIONS */
 } plan;
@@ -189,14 +82,14 @@ static uint32_t class_node(const plan *p, uint32_t c) { return 4 + p->type_count
 static int64_t network(plan *p, bool upper)
 {
     const lm_gstate *s = p->s;
-    flow *f = &p->f;
-    flow_clear(f);
+    lm_flow *f = &p->f;
+    lm__flow_clear(f);
     for (uint32_t t = 0; t < p->type_count; t++) {
-        flow_add(f, NODE_S, type_node(t), (int32_t)p->types[t].count);
+        lm__flow_add(f, NODE_S, type_node(t), (int64_t)p->types[t].count);
         for (uint32_t c = 0; c < p->classes; c++)
             p->type_edge[(size_t)t * p->classes + c] =
                 p->types[t].classes >> c & 1
-                    ? flow_add(f, type_node(t), role_node(p, c, p->types[t].role), FLOW_INF)
+                    ? lm__flow_add(f, type_node(t), role_node(p, c, p->types[t].role), FLOW_INF)
                     : UINT32_MAX;
     }
     int64_t need = 0;
@@ -205,22 +98,22 @@ static int64_t network(plan *p, bool upper)
         /* (c, role) -> c, lower bound min_per_role * g: (c, role) owes it */
         int32_t role_low = (int32_t)s->min_per_role * g;
         for (int role = 0; role < 2; role++) {
-            flow_add(f, role_node(p, c, role), class_node(p, c), FLOW_INF);
+            lm__flow_add(f, role_node(p, c, role), class_node(p, c), FLOW_INF);
             if (role_low > 0)
-                flow_add(f, role_node(p, c, role), NODE_TT, role_low);
+                lm__flow_add(f, role_node(p, c, role), NODE_TT, role_low);
         }
         /* c -> sink, lower bound the larger of min_size * g and both roles'
          * bounds: the sink gains it, c owes it and gains the roles' */
         int32_t low = (int32_t)s->min_size * g;
         if (2 * role_low > low)
             low = 2 * role_low;
-        int32_t cap = upper ? (int32_t)s->max_size * g : FLOW_INF;
-        flow_add(f, class_node(p, c), NODE_T, cap - low);
+        int64_t cap = upper ? (int64_t)s->max_size * g : FLOW_INF;
+        lm__flow_add(f, class_node(p, c), NODE_T, cap - low);
         if (low > 0)
-            flow_add(f, NODE_SS, NODE_T, low);
+            lm__flow_add(f, NODE_SS, NODE_T, low);
         int32_t excess = 2 * role_low - low; /* <= 0 */
         if (excess < 0)
-            flow_add(f, class_node(p, c), NODE_TT, -excess);
+            lm__flow_add(f, class_node(p, c), NODE_TT, -excess);
         need += 2 * (int64_t)role_low + (low - 2 * role_low);
     }
     return need;
@@ -232,15 +125,15 @@ static int64_t placed(plan *p)
 {
     p->evaluations++;
     int64_t need = network(p, true);
-    uint32_t back = flow_add(&p->f, NODE_T, NODE_S, FLOW_INF);
-    if (flow_max(&p->f, NODE_SS, NODE_TT) != need)
+    uint32_t back = lm__flow_add(&p->f, NODE_T, NODE_S, FLOW_INF);
+    if (lm__flow_max(&p->f, NODE_SS, NODE_TT) != need)
         return -1;
     /* now the flow from source to sink on top: remove the circulation edge
      * and push more */
-    int64_t circulating = p->f.e[back ^ 1].cap;
-    p->f.e[back].cap = 0;
-    p->f.e[back ^ 1].cap = 0;
-    return circulating + flow_max(&p->f, NODE_S, NODE_T);
+    int64_t circulating = lm__flow_sent(&p->f, back);
+    p->f.edge[back].room = 0;
+    p->f.edge[back ^ 1].room = 0;
+    return circulating + lm__flow_max(&p->f, NODE_S, NODE_T);
 }
 
 static int compare_u64_pairs(const void *a, const void *b)
@@ -334,12 +227,12 @@ static int plan_init(plan *p, const lm_gstate *s)
         return LM_E_NOMEM;
     uint32_t nodes = 4 + p->type_count + 3 * p->classes;
     uint32_t edges = p->type_count * (1 + p->classes) + 8 * p->classes + 4;
-    return flow_init(&p->f, nodes, edges);
+    return lm__flow_init(&p->f, nodes, edges);
 }
 
 static void plan_free(plan *p)
 {
-    flow_free(&p->f);
+    lm__flow_free(&p->f);
     lm__free(p->types);
     lm__free(p->order);
     lm__free(p->type_edge);
@@ -473,7 +366,7 @@ int lm__groups_plan(lm_gstate *s, uint32_t at_least, bool *built)
                 uint32_t e = p.type_edge[(size_t)t * p.classes + c];
                 if (e == UINT32_MAX || p.types[t].role != role)
                     continue;
-                uint32_t used = (uint32_t)p.f.e[e ^ 1].cap; /* flow on the edge */
+                uint32_t used = (uint32_t)lm__flow_sent(&p.f, e);
                 for (uint32_t k = 0; k < used; k++)
                     members[in_class++] = p.order[p.types[t].first + taken[t]++];
                 count[role] += used;
