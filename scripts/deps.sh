@@ -15,7 +15,8 @@ build_packages=(meson ninja-build gcc pkg-config libsodium-dev libmsgpack-dev)
 test_packages=(check g++ clang python3 python3-pytest python3-numpy python3-scipy python3-pycparser
                python3-pandas python3-matplotlib python3-nbclient python3-nbformat
                python3-ipykernel man-db
-               chromium poppler-utils)  # lmatch report's browser test: render, PDF, pages
+               chromium poppler-utils  # lmatch report's browser test: render, PDF, pages
+               python3-dask python3-distributed)  # libmatch.distributed on a LocalCluster
 # patchelf: meson-python rewrites the RPATH of the library it puts in a wheel.
 install_packages=(python3-pycparser python3-venv python3-mesonpy patchelf
                   dpkg-dev debhelper dh-python fakeroot lintian)
