@@ -13,6 +13,7 @@ set -euo pipefail
 
 build_packages=(meson ninja-build gcc pkg-config libsodium-dev libmsgpack-dev)
 test_packages=(check g++ clang python3 python3-pytest python3-numpy python3-scipy python3-pycparser
+               python3-hypothesis  # property tests of constraints and --keep
                python3-pandas python3-matplotlib python3-nbclient python3-nbformat
                python3-ipykernel man-db
                chromium poppler-utils  # lmatch report's browser test: render, PDF, pages

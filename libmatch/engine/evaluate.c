@@ -192,7 +192,7 @@ static int check_constraints(lm_result *result, const lm_pool *pool, const lm_pa
 {
     const lm_constraints *c = params->constraints;
     int status = LM_OK;
-    char where[64];
+    char where[LM_ERRMSG_MAX / 2];
     for (size_t i = 0; i < c->count; i++) {
         const lm_constraint *k = &c->list[i];
         const char *a = pool->people[k->a].id;

@@ -139,6 +139,15 @@ bool lm__gc_list_ok(const lm_gstate *s, const uint32_t *list, uint32_t k)
     return true;
 }
 
+bool lm__gc_mask_ok(const lm_gstate *s, uint32_t mask)
+{
+    uint32_t list[32], k = 0;
+    for (uint32_t i = 0; i < 32 && i < s->item_count; i++)
+        if (mask >> i & 1)
+            list[k++] = i;
+    return lm__gc_list_ok(s, list, k);
+}
+
 bool lm__gc_partial_ok(const lm_gstate *s, uint32_t g, uint32_t in)
 {
     const struct lm_gstate_rules *r = s->rules;

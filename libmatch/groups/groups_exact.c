@@ -61,7 +61,8 @@ int lm__groups_exact(lm_gstate *s)
         if (count[0] < s->min_per_role || count[1] < s->min_per_role)
             continue;
         /* members are in ascending pool order: region items are */
-        if (!lm__group_feasible(s->pool, s->params, members, m, use_venues, NULL, NULL, NULL))
+        if (!lm__group_feasible(s->pool, s->params, members, m, use_venues, NULL, NULL, NULL) ||
+            (s->rules && !lm__gc_mask_ok(s, mask)))
             continue;
         if (use_venues) {
             /* the region's venues only, as the search would */

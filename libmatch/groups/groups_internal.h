@@ -332,6 +332,8 @@ void lm__gc_state_free(lm_gstate *state);
  * every together set in it whole (all of its people, wherever they are in
  * the pool). Part of every hard check of a list (groups_state.c). */
 bool lm__gc_list_ok(const lm_gstate *state, const uint32_t *list, uint32_t k);
+/* The same for the items of a bit mask (the exact path: items 0..31). */
+bool lm__gc_mask_ok(const lm_gstate *state, uint32_t mask);
 /* lm__gstate_partial_ok() with constraints: `in` joins g with the rest of
  * its together set, all unassigned, all fitting. */
 bool lm__gc_partial_ok(const lm_gstate *state, uint32_t g, uint32_t in);

@@ -55,6 +55,9 @@ typedef struct keeper {
     uint32_t *cand;
     size_t *cand_start;
     size_t slots;
+    /* the last distance check of fits(): groups are tried venue by venue */
+    size_t near_person, near_venue;
+    bool near_ok;
 } keeper;
 
 static void keeper_free(keeper *k)
@@ -158,17 +161,18 @@ static int build_groups(keeper *k, const lm_grouping *keep, bool reshuffle, uint
         k->venue[g] = g < keep->group_capacity ? keep->venue[g] : -1;
         k->number[g] = (int64_t)lm_grouping_group_number(keep, g);
     }
-    for (size_t p = 0; p < pool->count; p++) {
-        if (k->state[p] == OUT_PERSON)
-            continue;
-        int64_t in_file = lm_grouping_group_of(keep, p);
-        size_t g = pinned[p] != UINT32_MAX ? pinned[p]
-                   : in_file >= 0 && !reshuffle ? (size_t)in_file
-                                                 : SIZE_MAX;
-        /* a group that grew beyond the largest size keeps its first members */
-        if (g != SIZE_MAX && k->size[g] < k->max_size)
-            add_member(k, g, p);
-    }
+    /* pinned people first: a pin into a full group takes the place of its
+     * last kept member, who is then free like a new sign-up */
+    for (int pins = 1; pins >= 0; pins--)
+        for (size_t p = 0; p < pool->count; p++) {
+            if (k->state[p] == OUT_PERSON || (pinned[p] != UINT32_MAX) != pins)
+                continue;
+            int64_t in_file = lm_grouping_group_of(keep, p);
+            size_t g = pins ? pinned[p] : in_file >= 0 && !reshuffle ? (size_t)in_file : SIZE_MAX;
+            /* a group that grew beyond the largest size keeps its first members */
+            if (g != SIZE_MAX && k->size[g] < k->max_size)
+                add_member(k, g, p);
+        }
     lm__free(pinned);
     /* the groups nobody is left in go; the others keep their place */
     size_t kept = 0;
@@ -287,7 +291,7 @@ done:
  * apart, free at the group's slot, a language with everybody, within reach
  * of the venue (or, without venues, everybody within reach of the new
  * meeting point). Writes the joined list to list. */
-static bool fits(const keeper *k, size_t g, size_t b, size_t *list, size_t *length)
+static bool fits(keeper *k, size_t g, size_t b, size_t *list, size_t *length)
 {
     const lm_pool *pool = k->pool;
     const size_t *block = k->block_people + k->block_start[b];
@@ -300,10 +304,23 @@ static bool fits(const keeper *k, size_t g, size_t b, size_t *list, size_t *leng
         const lm_participant *p = &pool->people[block[i]];
         if (k->slot[g] >= 0 && p->availability && !(p->availability >> k->slot[g] & 1))
             return false;
+        /* a language with the members, before any distance */
+        if (k->params->language && p->languages) {
+            uint64_t spoken = lm__group_languages(pool, members_of(k, g), n);
+            if (spoken != ~(uint64_t)0 && !(spoken & p->languages))
+                return false;
+        }
         if (k->venue[g] >= 0) {
             const lm_venue *venue = &pool->venues[k->venue[g]];
-            if ((p->step_free && !venue->step_free) ||
-                lm__too_far(p, lm__max_km(p, k->params), venue->lat, venue->lon, NULL))
+            if (p->step_free && !venue->step_free)
+                return false;
+            if (block[i] != k->near_person || (size_t)k->venue[g] != k->near_venue) {
+                k->near_person = block[i];
+                k->near_venue = (size_t)k->venue[g];
+                k->near_ok = !lm__too_far(p, lm__max_km(p, k->params), venue->lat, venue->lon,
+                                          NULL);
+            }
+            if (!k->near_ok)
                 return false;
         }
         for (size_t m = 0; k->c && k->c->apart_count && m < n; m++)
@@ -412,7 +429,7 @@ done:
 
 /* The candidate of block b where joining gains most now (SIZE_MAX: none
  * fits any more); with need, only groups lacking what b brings. */
-static size_t best_group(const keeper *k, size_t b, size_t *list, double *gain)
+static size_t best_group(keeper *k, size_t b, size_t *list, double *gain)
 {
     size_t best = SIZE_MAX, length;
     *gain = -INFINITY;
@@ -427,6 +444,32 @@ static size_t best_group(const keeper *k, size_t b, size_t *list, double *gain)
         }
     }
     return best;
+}
+
+/* Whether block b is still free to join (and not bound to one group). */
+static bool free_block(const keeper *k, size_t b)
+{
+    return k->block_forced[b] == UINT32_MAX &&
+           k->state[k->block_people[k->block_start[b]]] == FREE_PERSON;
+}
+
+/* The candidate lists by group: the blocks that had kept group g among
+ * their candidates are by_group[start[g] .. start[g+1]), ascending. */
+static int invert_candidates(const keeper *k, size_t **by_group, size_t **start)
+{
+    size_t total = k->cand_start[k->block_count];
+    *by_group = lm__malloc((total ? total : 1) * sizeof **by_group);
+    *start = lm__calloc(k->count + 2, sizeof **start);
+    if (!*by_group || !*start)
+        return LM_E_NOMEM;
+    for (size_t at = 0; at < total; at++)
+        (*start)[k->cand[at] + 2]++;
+    for (size_t g = 0; g < k->count; g++)
+        (*start)[g + 2] += (*start)[g + 1];
+    for (size_t b = 0; b < k->block_count; b++)
+        for (size_t at = k->cand_start[b]; at < k->cand_start[b + 1]; at++)
+            (*by_group)[(*start)[k->cand[at] + 1]++] = b;
+    return LM_OK;
 }
 
 static int compare_by_choice(const void *a, const void *b)
@@ -448,23 +491,34 @@ static int join_free_people(keeper *k)
         if (k->block_forced[b] != UINT32_MAX && fits(k, k->block_forced[b], b, list, &length))
             join(k, k->block_forced[b], b, list, length);
     int status = find_candidates(k, list);
-    /* 2. the kept groups that lack people, completed first */
+    /* 2. the kept groups that lack people, completed first, each from the
+     * blocks that had it among their candidates */
+    size_t *by_group = NULL, *by_group_start = NULL;
+    if (status == LM_OK)
+        status = invert_candidates(k, &by_group, &by_group_start);
     for (size_t g = 0; g < k->count && status == LM_OK; g++) {
         bool need[2];
         while (deficient(k, g, need)) {
+            /* both roles short: the one fewer candidates bring goes first, so
+             * that the other does not move the group out of its reach */
+            if (need[0] && need[1]) {
+                size_t bring[2] = {0, 0};
+                for (size_t at = by_group_start[g]; at < by_group_start[g + 1]; at++) {
+                    size_t b = by_group[at];
+                    if (free_block(k, b) && fits(k, g, b, list, &length))
+                        for (size_t i = k->block_start[b]; i < k->block_start[b + 1]; i++)
+                            bring[k->pool->people[k->block_people[i]].role]++;
+                }
+                need[bring[0] <= bring[1] ? 1 : 0] = false;
+            }
             size_t best = SIZE_MAX;
             double best_gain = -INFINITY;
-            for (size_t b = 0; b < k->block_count; b++) {
-                if (k->block_forced[b] != UINT32_MAX ||
-                    k->state[k->block_people[k->block_start[b]]] != FREE_PERSON)
-                    continue;
+            for (size_t at = by_group_start[g]; at < by_group_start[g + 1]; at++) {
+                size_t b = by_group[at];
                 bool brings = !need[0] && !need[1];
                 for (size_t i = k->block_start[b]; i < k->block_start[b + 1]; i++)
                     brings |= need[k->pool->people[k->block_people[i]].role];
-                bool candidate = false;
-                for (size_t at = k->cand_start[b]; at < k->cand_start[b + 1] && !candidate; at++)
-                    candidate = k->cand[at] == g;
-                if (!brings || !candidate || !fits(k, g, b, list, &length))
+                if (!brings || !free_block(k, b) || !fits(k, g, b, list, &length))
                     continue;
                 double gain = score_of(k, list, length) - k->value[g];
                 if (gain > best_gain) {
@@ -478,6 +532,8 @@ static int join_free_people(keeper *k)
             join(k, g, best, list, length);
         }
     }
+    lm__free(by_group);
+    lm__free(by_group_start);
     /* 3. everybody else, those with the fewest choices first */
     size_t *order = status == LM_OK ? lm__malloc((k->block_count ? k->block_count : 1) * 2 *
                                                  sizeof *order)
@@ -572,6 +628,7 @@ int lm__groups_keep_begin(const lm_pool *pool, const lm_params *params, lm_group
     k.c = c;
     k.max_size = (uint32_t)params->max_size;
     k.slots = lm_slot_count();
+    k.near_person = SIZE_MAX;
     size_t n = pool->count ? pool->count : 1;
     keep->active = true;
     keep->people = lm__malloc(n);

@@ -356,7 +356,7 @@ int lm__constraints_append(lm_constraints *c, lm_constraint_kind kind, size_t a,
         return lm__fail(object, LM_E_INVALID, "'%s' cannot be %s with themselves",
                         id_of(c, a), kind_names[kind]);
     lm_constraint k = {kind, a, b, line, c->file_count ? (uint32_t)(c->file_count - 1) : 0};
-    char here[64], there[64], lines[256];
+    char here[LM_ERRMSG_MAX / 2], there[LM_ERRMSG_MAX / 2], lines[256];
     lm__constraint_origin(c, &k, here, sizeof here);
     if (kind == LM_CONSTRAINT_APART && lm__constraints_root(c, a) == lm__constraints_root(c, b)) {
         set_lines(c, lm__constraints_root(c, a), lines, sizeof lines);
@@ -439,7 +439,7 @@ int lm__constraints_check_run(const lm_constraints *c, const lm_pool *pool, int6
     if (pool != c->pool || pool->count < c->people)
         return lm__fail(object, LM_E_INVALID,
                         "the constraints were made for another pool (or it lost participants)");
-    char lines[256], here[64];
+    char lines[256], here[LM_ERRMSG_MAX / 2];
     for (size_t p = 0; max_size > 0 && c->parent && p < c->people; p++)
         if (c->parent[p] == p && c->set_size[p] > (uint64_t)max_size) {
             set_lines(c, (uint32_t)p, lines, sizeof lines);

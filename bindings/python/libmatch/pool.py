@@ -2,7 +2,7 @@
 import ctypes
 import os
 
-from . import _records, history as _history, results
+from . import _records, history as _history, lifecycle as _lifecycle, results
 from ._handles import Handle, owned
 from ._lib import api, c_path, c_string, lib, text
 from ._params import parameters
@@ -284,7 +284,8 @@ class Pool(Handle):
     def form_groups(self, seed=None, threads=None, min_size=None, max_size=None,
                     min_per_role=None, weights=None, effort=None, time_limit=None,
                     language=None, max_km=None, progress=None, history=None, no_repeats=None,
-                    history_decay=None):
+                    history_decay=None, together=None, apart=None, pin=None, exclude=None,
+                    constraints=None, keep=None, reshuffle=None):
         """Forms mixed, equal-role groups (lm_groups_form). Parameters left at
         None keep the library's defaults (seed 1, threads 1, sizes 4..6, 2 per
         role, effort 20, language on, max_km 5). weights: {name: value} with
@@ -295,8 +296,13 @@ class Pool(Handle):
         forms); a pair who met there costs the weight 'repeat' (default 10)
         when they meet again, times history_decay^(age - 1), or never meets
         again with no_repeats. The result then has repeated_pairs and
-        repeat_penalty; its total stays the objective without them."""
-        return self._solve(lib.lm_groups_form, progress, seed=seed, threads=threads,
+        repeat_penalty; its total stays the objective without them.
+        together, apart, pin, exclude, constraints, keep, reshuffle:
+        coordinator constraints and continuing groups (libmatch.lifecycle)."""
+        lifecycle = dict(together=together, apart=apart, pin=pin, exclude=exclude,
+                         constraints=constraints, keep=keep, reshuffle=reshuffle)
+        return self._solve(lib.lm_groups_form, progress, lifecycle=lifecycle, seed=seed,
+                           threads=threads,
                            min_size=min_size, max_size=max_size, min_per_role=min_per_role,
                            weights=weights, effort=effort, time_limit=time_limit,
                            language=language, max_km=max_km, history=history,
@@ -304,13 +310,19 @@ class Pool(Handle):
 
     def match_pairs(self, weights=None, language=None, max_km=None, candidates=None,
                     seed=None, threads=None, time_limit=None, progress=None, history=None,
-                    no_repeats=None, history_decay=None):
+                    no_repeats=None, history_decay=None, together=None, apart=None,
+                    exclude=None, constraints=None):
         """Newcomer-resident buddy pairs, solved exactly (lm_pairs_match);
         result.optimality says whether over all pairs or the candidate graph
         (candidates partners per person, 0/None: decided by size). history,
         no_repeats, history_decay: as for form_groups(); a second round never
-        repeats a pair when a matching without repeats places as many."""
-        return self._solve(lib.lm_pairs_match, progress, weights=weights, language=language,
+        repeats a pair when a matching without repeats places as many.
+        together (sets of two), apart, exclude, constraints: as for
+        form_groups()."""
+        lifecycle = dict(together=together, apart=apart, exclude=exclude,
+                         constraints=constraints, pairs=True)
+        return self._solve(lib.lm_pairs_match, progress, lifecycle=lifecycle, weights=weights,
+                           language=language,
                            max_km=max_km, candidates=candidates, seed=seed, threads=threads,
                            time_limit=time_limit, history=history, no_repeats=no_repeats,
                            history_decay=history_decay)
@@ -323,28 +335,36 @@ class Pool(Handle):
         return _history.form_rounds(self, count, history=history, no_repeats=no_repeats,
                                     progress=progress, **options)
 
-    def _solve(self, solver, progress, history=None, no_repeats=None, **options):
+    def _solve(self, solver, progress, history=None, no_repeats=None, lifecycle=None,
+               **options):
         handle = self._handle()
         with parameters(progress, **options) as params, \
                 owned(lib.lm_result_new, lib.lm_result_free, _RESULT_P) as result, \
-                _history.attached(handle, params, history, no_repeats) as met:
+                _history.attached(handle, params, history, no_repeats) as met, \
+                _lifecycle.attached(self, params, **(lifecycle or {})):
             check(solver(handle, params, result), result, params, handle)
-            return _history.note_repeats(results.read(handle, result), met, params, result)
+            out = _history.note_repeats(results.read(handle, result), met, params, result)
+            return _lifecycle.mark(out, result)
 
     def evaluate(self, groups, min_size=None, max_size=None, min_per_role=None, weights=None,
-                 language=None, max_km=None):
+                 language=None, max_km=None, together=None, apart=None, pin=None,
+                 exclude=None, constraints=None, keep=None):
         """Scores a grouping made by hand and lists every violated constraint
         (lm_groups_evaluate). groups is a list of groups, each a list of ids, a
         dict {members, slot, venue} or a Group (slot and venue then fixed); a
         Result; a DataFrame with columns group and id (optionally slot, venue,
-        role), such as Result.to_dataframe(); or the path of a groups CSV."""
+        role), such as Result.to_dataframe(); or the path of a groups CSV.
+        together, apart, pin, exclude, constraints, keep: each broken one is
+        a violation of its kind (libmatch.lifecycle)."""
         handle = self._handle()
         with owned(lib.lm_grouping_new, lib.lm_grouping_free, _GROUPING_P) as grouping:
             self._fill_grouping(grouping, groups)
             with parameters(None, min_size=min_size, max_size=max_size,
                             min_per_role=min_per_role, weights=weights, language=language,
                             max_km=max_km) as params, \
-                    owned(lib.lm_result_new, lib.lm_result_free, _RESULT_P) as result:
+                    owned(lib.lm_result_new, lib.lm_result_free, _RESULT_P) as result, \
+                    _lifecycle.attached(self, params, together=together, apart=apart, pin=pin,
+                                        exclude=exclude, constraints=constraints, keep=keep):
                 check(lib.lm_groups_evaluate(handle, params, grouping, result),
                       result, grouping, params, handle)
                 # how far it is from the best any grouping could do (as lmatch eval)
