@@ -177,16 +177,13 @@ int cli_run_option(const char *command, int option, const char *value, lm_params
 int cli_progress_line(void *user, double best_total, double elapsed, double fraction)
 {
     cli_progress *p = user;
-    /* The group engine reports the total of the part of the pool it has
-     * solved so far: it goes down as more people are counted, so the line
-     * says "of the part done" rather than "best" (a total over everybody
-     * that only rises needs the engine to count the people not yet solved
-     * as unassigned). */
+    /* The group engine reports the whole pool's total as it stands (people
+     * of regions not solved yet count as unassigned): it only rises. */
     if (elapsed < 1.0 || elapsed - p->last < 0.5)
         return 0;
     p->last = elapsed;
     p->printed = true;
-    fprintf(stderr, "\rlmatch: %3.0f%% after %.1f s, total %.2f of the part done   ",
+    fprintf(stderr, "\rlmatch: %3.0f%% after %.1f s, best total %.2f   ",
             100.0 * fraction, elapsed, best_total);
     fflush(stderr);
     return 0;

@@ -175,7 +175,18 @@ double lm__groups_elapsed(const lm_groups_job *j)
 typedef struct progress_bridge {
     lm_groups_job *job;
     bool main_thread;
+    size_t region; /* the region being searched; SIZE_MAX between regions */
 } progress_bridge;
+
+/* What region r counts for before it is done: its people unassigned (-mu
+ * each), or, when the phase resumes earlier groups (the seam phase), the
+ * total of those groups (set by resume() before the region changes). */
+static double region_baseline(const lm_groups_job *j, size_t r)
+{
+    if (j->initial)
+        return j->baseline[r];
+    return -j->params->weights.unassigned * (double)j->regions->regions[r].count;
+}
 
 /* The core reports per region; the caller's callback sees the whole run, and
  * only from the calling thread. */
@@ -187,13 +198,19 @@ static int bridge_progress(void *user, double best, double seconds, double fract
         return 1;
     if (!b->main_thread || !j->params->progress)
         return 0;
+    /* The whole pool's total as it stands: the regions done, the others at
+     * their baseline, this one at the search's best. Each region ends at or
+     * above its baseline and the search's best only rises, so the number
+     * reported never falls. */
     pthread_mutex_lock(&j->lock);
-    double finished = j->finished_total;
+    double finished = j->finished_total + j->pending_total;
     pthread_mutex_unlock(&j->lock);
+    if (b->region != SIZE_MAX)
+        finished += best - region_baseline(j, b->region);
     size_t done = atomic_load(&j->done);
     double overall = ((double)done + fraction) / (double)j->regions->count;
     (void)seconds;
-    if (j->params->progress(j->params->progress_user, finished + best, lm__groups_elapsed(j), overall)) {
+    if (j->params->progress(j->params->progress_user, finished, lm__groups_elapsed(j), overall)) {
         atomic_store(&j->stop, 1);
         return 1;
     }
@@ -235,7 +252,7 @@ static int search_region(lm_gstate *s, lm_groups_job *j, size_t r, bool main_thr
     search.objective = region_objective(s);
 
     const lm_params *p = j->params;
-    progress_bridge bridge = {j, main_thread};
+    progress_bridge bridge = {j, main_thread, r};
     lm_search_options options;
     memset(&options, 0, sizeof options);
     options.seed = p->seed ^ ((uint64_t)r * 0x9E3779B97F4A7C15ull) ^ (uint64_t)pass << 48;
@@ -434,6 +451,7 @@ static int resume(lm_gstate *s, lm_groups_job *j, size_t r, lm_rng *rng)
             lm__gstate_apply(s, (uint32_t)g, LM_NONE_ITEM, lo);
         }
     }
+    j->baseline[r] = region_objective(s);
     int status = lm__groups_lns(s, rng, lns_rounds(s, j->params, (uint32_t)initial->group_count),
                                 &j->stop);
     release_empty(s);
@@ -556,10 +574,11 @@ static void work(lm_groups_job *j, bool main_thread)
         }
         pthread_mutex_lock(&j->lock);
         j->finished_total += j->outs[r].total;
+        j->pending_total -= region_baseline(j, r);
         pthread_mutex_unlock(&j->lock);
         atomic_fetch_add(&j->done, 1);
         if (main_thread && j->params->progress) {
-            progress_bridge bridge = {j, true};
+            progress_bridge bridge = {j, true, SIZE_MAX};
             bridge_progress(&bridge, 0.0, 0.0, 0.0);
         }
     }
@@ -599,6 +618,11 @@ int lm__groups_run_phase(lm_groups_job *j)
     atomic_init(&j->stop, 0);
     atomic_init(&j->status, LM_OK);
     pthread_mutex_init(&j->lock, NULL);
+    if (!j->initial) { /* the seam phase sets its own: the earlier total */
+        j->pending_total = 0.0;
+        for (size_t r = 0; r < j->regions->count; r++)
+            j->pending_total += region_baseline(j, r);
+    }
     size_t threads = (size_t)j->params->threads;
     if (threads > j->regions->count)
         threads = j->regions->count ? j->regions->count : 1;

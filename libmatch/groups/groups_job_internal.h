@@ -46,6 +46,10 @@ typedef struct lm_groups_job {
     /* The whole run's objective with the regions finished so far (for
      * progress reports). */
     double finished_total;
+    double pending_total;       /* the regions not done yet, at their baseline
+                                   (groups.c); guarded by lock */
+    double *baseline;           /* seam phase, by region: the total it started
+                                   from (resume()), for the progress total */
 } lm_groups_job;
 
 /* Seconds since j->start. */

@@ -148,6 +148,7 @@ int lm__groups_seam_phase(lm_groups_job *first, size_t target)
         status = lm__regions_assemble(pool, region_of, region_count, NULL, &regions);
     lm_groups_job j;
     lm_region_out *outs = NULL;
+    double *baseline = NULL;
     if (status == LM_OK) {
         memset(&j, 0, sizeof j);
         j.pool = pool;
@@ -156,8 +157,12 @@ int lm__groups_seam_phase(lm_groups_job *first, size_t target)
         j.regions = &regions;
         j.initial = initial;
         j.stream = (uint64_t)1 << 40; /* streams of their own */
+        /* progress: the regions start from the whole earlier total */
+        j.pending_total = first->finished_total;
+        baseline = lm__calloc(region_count ? region_count : 1, sizeof *baseline);
+        j.baseline = baseline;
         outs = lm__calloc(region_count, sizeof *outs);
-        status = outs ? LM_OK : LM_E_NOMEM;
+        status = outs && baseline ? LM_OK : LM_E_NOMEM;
     }
     if (status == LM_OK) {
         j.outs = outs;
@@ -173,6 +178,7 @@ int lm__groups_seam_phase(lm_groups_job *first, size_t target)
     }
     lm__groups_outs_free(outs, region_count);
     lm__groups_outs_free(initial, region_count);
+    lm__free(baseline);
     lm__regions_free(&regions);
     lm__free(region_of);
     lm__free(region_of_unit);

@@ -169,3 +169,23 @@ def test_ctrl_c_stops_a_long_search():
     assert float(lines[0].split()[2]) < 10.0  # stopped at a report, not at the end
     assert lines[1] == "True"  # the pool works afterwards
     assert err == ""  # nothing "ignored" in a ctypes callback
+
+
+@pytest.mark.parametrize("venues", [0, 48])
+def test_best_total_never_falls(venues):
+    """Several regions (with venues, regions of 3,000; without, the seam
+    phase resumes them): the total reported is the whole pool's as it
+    stands, so it never goes down, and the last one reported is at most the
+    final total (the later phases only add)."""
+    calls = []
+
+    def watch(best, elapsed, fraction):
+        calls.append(best)
+        return False
+
+    with libmatch.Pool.generate(7000 if venues else 13000, seed=3, venues=venues) as pool:
+        result = pool.form_groups(seed=2, progress=watch, threads=2)
+        final = result.total
+    assert len(calls) >= 3
+    assert all(b >= a - 1e-6 for a, b in zip(calls, calls[1:])), calls
+    assert calls[-1] <= final + 1e-6
