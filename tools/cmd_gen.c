@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const char usage[] =
-    "Usage: lmatch gen --participants N [--seed S] [--newcomer-share F]\n"
+    "Usage: lmatch gen --participants N [--seed S] [--newcomer-share F] [--cities K]\n"
     "                  [--venues K --venues-out VENUES.csv] [--taxonomy FILE] -o POOL.csv\n"
     "\n"
     "Generates a synthetic sign-up list for a city modelled on Utrecht's ten\n"
@@ -20,6 +20,11 @@ static const char usage[] =
     "  -n, --participants N    how many participants (1 to 100000000)\n"
     "  -s, --seed S            the random seed (default 1)\n"
     "      --newcomer-share F  the share of newcomers, 0 to 1 (default 0.3)\n"
+    "      --cities K          a country: K cities of heavy-tailed sizes (the k-th\n"
+    "                          largest has 1/k of the largest's people) on a national\n"
+    "                          map, each with its own district layout and the density\n"
+    "                          of 25,000 people in Utrecht (default: one city, Utrecht,\n"
+    "                          denser as N grows); venues are shared out like people\n"
     "      --venues K          also generate K community centres as venues\n"
     "      --venues-out FILE   where to write the venues CSV (needed with --venues)\n"
     "      --taxonomy FILE     draw topics from this taxonomy CSV, not the default\n"
@@ -34,6 +39,7 @@ typedef struct gen_options {
     uint64_t seed;
     double newcomer_share;
     size_t venues;
+    size_t cities;
     const char *venues_out;
     const char *output;
     const char *taxonomy;
@@ -46,6 +52,7 @@ static int parse(int argc, char **argv, gen_options *o)
         {"seed", required_argument, NULL, 's'},
         {"newcomer-share", required_argument, NULL, 'f'},
         {"venues", required_argument, NULL, 'v'},
+        {"cities", required_argument, NULL, 'c'},
         {"venues-out", required_argument, NULL, 'V'},
         {"taxonomy", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
@@ -67,6 +74,7 @@ static int parse(int argc, char **argv, gen_options *o)
                                   &o->newcomer_share);
             break;
         case 'v': ok = cli_parse_size(command, "--venues", optarg, 0, 1000000, &o->venues); break;
+        case 'c': ok = cli_parse_size(command, "--cities", optarg, 1, 10000, &o->cities); break;
         case 'V': o->venues_out = optarg; break;
         case 't': o->taxonomy = optarg; break;
         case 'o': o->output = optarg; break;
@@ -105,7 +113,8 @@ int cmd_gen(int argc, char **argv)
     lm_taxonomy_free(taxonomy);
     if (status != LM_OK)
         return cli_report(status, NULL, NULL);
-    status = lm_pool_generate(pool, o.participants, o.newcomer_share, o.venues, o.seed);
+    status = lm_pool_generate_cities(pool, o.participants, o.newcomer_share, o.venues, o.cities,
+                                     o.seed);
     if (status != LM_OK) {
         code = cli_report(status, pool, NULL);
     } else if ((status = lm_pool_save_csv(pool, o.output)) != LM_OK) {
@@ -120,6 +129,8 @@ int cmd_gen(int argc, char **argv)
                 newcomers, o.output);
         if (o.venues)
             fprintf(stderr, " and %zu venues to %s", o.venues, o.venues_out);
+        if (o.cities)
+            fprintf(stderr, " in %zu cities", o.cities);
         fputc('\n', stderr);
     }
     lm_pool_free(pool);

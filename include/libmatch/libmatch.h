@@ -278,6 +278,16 @@ LM_API LM_NODISCARD int lm_pool_load_sample(lm_pool *pool);
 LM_API LM_NODISCARD int lm_pool_generate(lm_pool *pool, size_t participants,
                                          double newcomer_share, size_t venues,
                                          uint64_t seed);
+/* A synthetic country (lmatch gen --cities), deterministic for seed: cities
+ * of heavy-tailed sizes (Zipf's law: the k-th largest has 1/k of the
+ * largest's people) at random places on a national map (the Netherlands'
+ * extent), each with Utrecht's districts mirrored or turned, their weights
+ * shifted, and scaled so that its density stays that of 25,000 people in
+ * Utrecht; venues are shared out like the people. cities 0 is
+ * lm_pool_generate(); at most 10,000 cities. */
+LM_API LM_NODISCARD int lm_pool_generate_cities(lm_pool *pool, size_t participants,
+                                                double newcomer_share, size_t venues,
+                                                size_t cities, uint64_t seed);
 
 /* Writes the participants (or venues) as CSV that lm_pool_load_csv() reads
  * back to the same vectors. */

@@ -1,5 +1,8 @@
 /* A synthetic city (lm_pool_generate): participants around Utrecht's ten
- * districts and community centres as venues, deterministic for a seed.
+ * districts and community centres as venues, deterministic for a seed; or a
+ * country (lm_pool_generate_cities): cities of Zipf-distributed sizes on a
+ * national map, each a mirrored or turned copy of those districts with its
+ * own social geography and a spread that keeps its density fixed.
  *
  * The same seed gives the same pool on every machine: the randomness is the
  * library's own generator, locations are computed in integer units of 1e-5
@@ -10,6 +13,7 @@
 #include <string.h>
 
 #include "model/model_internal.h"
+#include "model/gen_internal.h"
 #include "common/rng_internal.h"
 
 #define MAX_PARTICIPANTS 100000000u
@@ -40,6 +44,30 @@ static const district districts[] = {
 };
 
 #define DISTRICT_COUNT (sizeof districts / sizeof districts[0])
+_Static_assert(DISTRICT_COUNT == DISTRICT_COUNT_FOR_CITIES, "gen_internal.h counts the districts");
+
+static const city utrecht = {TEMPLATE_LAT, TEMPLATE_LON, 0, 100, 0, 0, 0};
+
+/* Where a point of Utrecht's map (1e-5 degrees) lies in city c: the offset
+ * from the map's middle mirrored, turned and scaled, in integer arithmetic
+ * (a quarter turn swaps the axes, converting degrees of longitude to
+ * latitude by cos 52.09 = 0.6145). The identity leaves it unchanged. */
+static void city_place(const city *c, int32_t lat, int32_t lon, int32_t *out_lat,
+                       int32_t *out_lon)
+{
+    int64_t y = (int64_t)lat - TEMPLATE_LAT, x = (int64_t)lon - TEMPLATE_LON;
+    if (c->symmetry & 1)
+        y = -y;
+    if (c->symmetry & 2)
+        x = -x;
+    if (c->symmetry & 4) {
+        int64_t turned_y = x * 6145 / 10000, turned_x = y * 10000 / 6145;
+        y = turned_y;
+        x = turned_x;
+    }
+    *out_lat = (int32_t)(c->lat + y * c->scale / 100);
+    *out_lon = (int32_t)(c->lon + x * c->scale / 100);
+}
 
 /* One standard deviation of the spread around a centre, in 1e-5 degrees:
  * 1.5 km is 1347 units of latitude and, at 52.09 degrees north (cos =
@@ -536,14 +564,18 @@ static uint64_t pick_availability(lm_rng *rng, const tables *t, lm_role role)
     return mask;
 }
 
-static void pick_place(lm_rng *rng, lm_role role, lm_participant *p)
+static void pick_place(lm_rng *rng, lm_role role, const city *c, lm_participant *p)
 {
     unsigned weights[DISTRICT_COUNT];
-    for (size_t k = 0; k < DISTRICT_COUNT; k++)
-        weights[k] = role == LM_NEWCOMER ? districts[k].newcomers : districts[k].residents;
+    for (size_t k = 0; k < DISTRICT_COUNT; k++) {
+        const district *w = &districts[(k + c->shift) % DISTRICT_COUNT];
+        weights[k] = role == LM_NEWCOMER ? w->newcomers : w->residents;
+    }
     const district *d = &districts[pick_weighted(rng, weights, DISTRICT_COUNT)];
+    /* two statements: the order of the draws is fixed */
     int32_t lat = d->lat + spread_offset(rng, HOME_SPREAD_LAT);
     int32_t lon = d->lon + spread_offset(rng, HOME_SPREAD_LON);
+    city_place(c, lat, lon, &lat, &lon);
     if (chance(rng, 4))
         return; /* no location given */
     p->has_location = true;
@@ -553,7 +585,7 @@ static void pick_place(lm_rng *rng, lm_role role, lm_participant *p)
 }
 
 static int generate_participant(lm_pool *pool, const tables *t, lm_rng *rng, lm_role role,
-                                const char *id)
+                                const city *c, const char *id)
 {
     size_t index;
     int status = lm__pool_append(pool, id, role, &index);
@@ -579,7 +611,7 @@ static int generate_participant(lm_pool *pool, const tables *t, lm_rng *rng, lm_
 
     p->languages = pick_languages(rng, t, role, home, origin_index);
     p->availability = pick_availability(rng, t, role);
-    pick_place(rng, role, p);
+    pick_place(rng, role, c, p);
     p->host = chance(rng, 20);
     p->step_free = chance(rng, 5);
     return LM_OK;
@@ -620,7 +652,8 @@ static uint64_t venue_hours(lm_rng *rng)
     return mask;
 }
 
-static int generate_venues(lm_pool *pool, size_t venues, uint64_t seed)
+static int generate_venues(lm_pool *pool, const city *cities, size_t city_count,
+                           size_t venues, uint64_t seed)
 {
     lm_rng rng;
     lm__rng_seed(&rng, seed, 2);
@@ -641,10 +674,16 @@ static int generate_venues(lm_pool *pool, size_t venues, uint64_t seed)
     for (size_t n = venues; n >= 10000; n /= 10)
         width++;
     static const unsigned capacity_weights[4] = {35, 30, 20, 15};
-    for (size_t v = 0; v < venues; v++) {
-        const district *d = &districts[order[v % DISTRICT_COUNT]];
+    size_t in_city = 0, c = 0;
+    for (size_t v = 0; v < venues; v++, in_city++) {
+        while (in_city >= cities[c].venues && c + 1 < city_count) {
+            c++;
+            in_city = 0;
+        }
+        const district *d = &districts[order[in_city % DISTRICT_COUNT]];
         int32_t lat = d->lat + spread_offset(&rng, VENUE_SPREAD_LAT);
         int32_t lon = d->lon + spread_offset(&rng, VENUE_SPREAD_LON);
+        city_place(&cities[c], lat, lon, &lat, &lon);
         uint64_t open = venue_hours(&rng);
         unsigned capacity = 1 + (unsigned)pick_weighted(&rng, capacity_weights, 4);
         bool step_free = chance(&rng, 85);
@@ -661,7 +700,8 @@ static int generate_venues(lm_pool *pool, size_t venues, uint64_t seed)
 /* ---- the call -------------------------------------------------------------------------------- */
 
 static int generate_people(lm_pool *pool, const tables *t, size_t participants,
-                           double newcomer_share, uint64_t seed)
+                           double newcomer_share, const city *cities, size_t city_count,
+                           uint64_t seed)
 {
     lm_rng rng;
     lm__rng_seed(&rng, seed, 1);
@@ -674,7 +714,12 @@ static int generate_people(lm_pool *pool, const tables *t, size_t participants,
     if (newcomers_left > participants)
         newcomers_left = participants;
     bool check_ids = pool->count > 0;
-    for (size_t k = 0; k < participants; k++) {
+    size_t in_city = 0, c = 0;
+    for (size_t k = 0; k < participants; k++, in_city++) {
+        while (in_city >= cities[c].people && c + 1 < city_count) {
+            c++;
+            in_city = 0;
+        }
         bool newcomer = lm__rng_below(&rng, participants - k) < newcomers_left;
         newcomers_left -= newcomer;
         lm_role role = newcomer ? LM_NEWCOMER : LM_RESIDENT;
@@ -683,15 +728,15 @@ static int generate_people(lm_pool *pool, const tables *t, size_t participants,
         if (check_ids && lm__pool_lookup(pool, id) >= 0)
             return lm__fail(&pool->base, LM_E_DUPLICATE,
                             "generated id '%s' is already in the pool", id);
-        int status = generate_participant(pool, t, &rng, role, id);
+        int status = generate_participant(pool, t, &rng, role, &cities[c], id);
         if (status != LM_OK)
             return status;
     }
     return LM_OK;
 }
 
-int lm_pool_generate(lm_pool *pool, size_t participants, double newcomer_share, size_t venues,
-                     uint64_t seed)
+int lm_pool_generate_cities(lm_pool *pool, size_t participants, double newcomer_share,
+                            size_t venues, size_t cities, uint64_t seed)
 {
     if (!pool)
         return LM_E_INVALID;
@@ -700,24 +745,41 @@ int lm_pool_generate(lm_pool *pool, size_t participants, double newcomer_share, 
     if (!(newcomer_share <= 1.0))
         return lm__fail(&pool->base, LM_E_INVALID,
                         "newcomer share must be in [0,1] (negative: the default)");
-    if (participants > MAX_PARTICIPANTS || venues > MAX_VENUES)
+    if (participants > MAX_PARTICIPANTS || venues > MAX_VENUES || cities > MAX_CITIES)
         return lm__fail(&pool->base, LM_E_TOO_LARGE,
-                        "at most %u participants and %u venues can be generated",
-                        MAX_PARTICIPANTS, MAX_VENUES);
+                        "at most %u participants, %u venues and %u cities can be generated",
+                        MAX_PARTICIPANTS, MAX_VENUES, MAX_CITIES);
+    city one = utrecht;
+    city *plan = &one;
+    size_t city_count = 1;
+    if (cities > 0) {
+        plan = lm__calloc(cities, sizeof *plan);
+        if (!plan || lm__plan_cities(plan, cities, participants, venues, seed) != LM_OK) {
+            lm__free(plan);
+            return lm__fail(&pool->base, LM_E_NOMEM, "out of memory");
+        }
+        city_count = cities;
+    }
     size_t count = pool->count, venue_count = pool->venue_count;
     size_t warning_count = pool->warning_count;
+    int status = LM_OK;
     if (participants && lm__grow((void **)&pool->people, &pool->capacity,
                                  pool->count + participants, sizeof *pool->people) != LM_OK)
-        return lm__fail(&pool->base, LM_E_NOMEM, "out of memory");
+        status = LM_E_NOMEM;
     tables t;
-    int status = tables_build(&t, pool);
+    memset(&t, 0, sizeof t);
+    if (status == LM_OK)
+        status = tables_build(&t, pool);
     if (status != LM_OK)
         status = lm__fail(&pool->base, status, "out of memory");
     else
-        status = generate_people(pool, &t, participants, newcomer_share, seed);
+        status = generate_people(pool, &t, participants, newcomer_share, plan, city_count,
+                                 seed);
     if (status == LM_OK)
-        status = generate_venues(pool, venues, seed);
+        status = generate_venues(pool, plan, city_count, venues, seed);
     tables_free(&t);
+    if (plan != &one)
+        lm__free(plan);
     if (status != LM_OK) {
         lm__pool_truncate(pool, count, venue_count, warning_count);
         if (status == LM_E_NOMEM)
@@ -726,4 +788,10 @@ int lm_pool_generate(lm_pool *pool, size_t participants, double newcomer_share, 
     }
     lm__clear_error(&pool->base);
     return LM_OK;
+}
+
+int lm_pool_generate(lm_pool *pool, size_t participants, double newcomer_share, size_t venues,
+                     uint64_t seed)
+{
+    return lm_pool_generate_cities(pool, participants, newcomer_share, venues, 0, seed);
 }
