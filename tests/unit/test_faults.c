@@ -233,6 +233,11 @@ static int scenario_build(void)
     LOAD(pool, lm_pool_load_venues_csv_buffer(pool, "venues.csv", venues, sizeof venues - 1));
     LOAD(pool, lm_pool_load_sample(pool));
     LOAD(pool, lm_pool_generate(pool, 12, 0.4, 2, 7));
+    lm_pool *cities = NULL; /* its own pool: the generated ids repeat */
+    TRY(lm_pool_new(NULL, &cities));
+    if (cities)
+        LOAD(cities, lm_pool_generate_cities(cities, 12, 0.4, 2, 2, 7));
+    lm_pool_free(cities);
     TRY(lm_params_new(&params));
     TRY(lm_grouping_new(&grouping));
     TRY(lm_grouping_assign(grouping, 0, 0));
@@ -686,6 +691,7 @@ static const api_entry api[] = {
     P(lm_pool_set_rho), A(lm_pool_load_csv, "files"), A(lm_pool_load_csv_buffer, "build"),
     A(lm_pool_load_venues_csv, "files"), A(lm_pool_load_venues_csv_buffer, "build"),
     A(lm_pool_load_sample, "build"), A(lm_pool_generate, "build"),
+    A(lm_pool_generate_cities, "build"),
     A(lm_pool_save_csv, "files"), A(lm_pool_save_venues_csv, "files"),
     A(lm_pool_add, "build"), A(lm_pool_set_tags, "build"), A(lm_pool_set_value, "build"),
     A(lm_pool_set_languages, "build"), A(lm_pool_set_availability, "build"),
