@@ -610,8 +610,10 @@ LM_API LM_NODISCARD int lm_key_derive_passphrase(lm_key *key, const char *passph
                                                  size_t length, const void *salt,
                                                  size_t salt_size);
 /* Reads a key file written by lm_key_save_file(): one line
- * "libmatch-key-v1 " followed by 64 hex digits. Like ssh, refuses (with
- * LM_E_INVALID) a file that its group or others may read or write. */
+ * "libmatch-key-v1 " followed by 64 hex digits, and for a key derived from
+ * a passphrase a second line "argon2id-salt " and 32 hex digits. Like ssh,
+ * refuses (with LM_E_INVALID) a file that its group or others may read or
+ * write. */
 LM_API LM_NODISCARD int lm_key_load_file(lm_key *key, const char *path);
 /* The same from memory (no permission check). */
 LM_API LM_NODISCARD int lm_key_load_buffer(lm_key *key, const char *data, size_t size);
