@@ -317,6 +317,25 @@ int lm__csv_header(const lm_csv *csv, const char *const *names, size_t name_coun
     return LM_OK;
 }
 
+int lm__csv_start(lm_csv *csv, const char *const *names, size_t name_count,
+                  int *field_of_name, int *name_of_field, char *error)
+{
+    bool record = false;
+    int status;
+    do
+        status = lm__csv_next(csv, &record);
+    while (status == LM_OK && record && lm__csv_blank(csv));
+    if (status != LM_OK) {
+        snprintf(error, LM_ERRMSG_MAX, "%s", csv->error);
+        return status;
+    }
+    if (record)
+        return lm__csv_header(csv, names, name_count, field_of_name, name_of_field, error);
+    for (size_t n = 0; n < name_count; n++)
+        field_of_name[n] = -1;
+    return LM_OK;
+}
+
 /* ---- messages ---------------------------------------------------------------- */
 
 int lm__csv_fail_at(lm_object *object, const char *file, const lm_csv *csv, int status,

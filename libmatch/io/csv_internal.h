@@ -58,6 +58,13 @@ bool lm__csv_blank(const lm_csv *csv);
 int lm__csv_header(const lm_csv *csv, const char *const *names, size_t name_count,
                    int *field_of_name, int *name_of_field, char *error);
 
+/* The start of a table: skips blank records, then maps the first record
+ * onto the known column names as lm__csv_header() does (every column -1
+ * when the input holds no record). On failure returns the status with the
+ * reason in error (LM_ERRMSG_MAX bytes). */
+int lm__csv_start(lm_csv *csv, const char *const *names, size_t name_count,
+                  int *field_of_name, int *name_of_field, char *error);
+
 /* Records "<file> line <n>, column '<column>': <reason>" on object (without
  * a column, "<file> line <n>: <reason>"; LM_E_NOMEM is just "out of
  * memory"), n being the line of csv's current record. Returns status. */

@@ -114,21 +114,11 @@ static int read_constraints(constraint_loader *l)
 {
     lm_object *error = &l->constraints->base;
     bool record = false;
-    int status;
-    do
-        status = lm__csv_next(&l->csv, &record);
-    while (status == LM_OK && record && lm__csv_blank(&l->csv));
+    char message[LM_ERRMSG_MAX];
+    int status = lm__csv_start(&l->csv, constraint_columns, CONSTRAINT_COLUMNS, l->field_of,
+                               l->name_of_field, message);
     if (status != LM_OK)
-        return lm__fail(error, status, "%s %s", l->name, l->csv.error);
-    for (size_t n = 0; n < CONSTRAINT_COLUMNS; n++)
-        l->field_of[n] = -1;
-    if (record) {
-        char message[LM_ERRMSG_MAX];
-        status = lm__csv_header(&l->csv, constraint_columns, CONSTRAINT_COLUMNS, l->field_of,
-                                l->name_of_field, message);
-        if (status != LM_OK)
-            return lm__fail(error, status, "%s %s", l->name, message);
-    }
+        return lm__fail(error, status, "%s %s", l->name, message);
     for (int n = 0; n < CONSTRAINT_COLUMNS; n++)
         if (l->field_of[n] < 0)
             return fail_at(l, LM_E_PARSE, NULL, "missing required column '%s' (kind,a,b)",

@@ -371,21 +371,11 @@ static int read_groups(group_loader *l)
 {
     lm_object *error = &l->grouping->base;
     bool record = false;
-    int status;
-    do
-        status = lm__csv_next(&l->csv, &record);
-    while (status == LM_OK && record && lm__csv_blank(&l->csv));
+    char message[LM_ERRMSG_MAX];
+    int status = lm__csv_start(&l->csv, group_columns, GROUP_COLUMNS, l->field_of,
+                               l->name_of_field, message);
     if (status != LM_OK)
-        return lm__fail(error, status, "%s %s", l->name, l->csv.error);
-    for (size_t n = 0; n < GROUP_COLUMNS; n++)
-        l->field_of[n] = -1;
-    if (record) {
-        char message[LM_ERRMSG_MAX];
-        status = lm__csv_header(&l->csv, group_columns, GROUP_COLUMNS, l->field_of,
-                                l->name_of_field, message);
-        if (status != LM_OK)
-            return lm__fail(error, status, "%s %s", l->name, message);
-    }
+        return lm__fail(error, status, "%s %s", l->name, message);
     if (l->field_of[GCOL_GROUP] < 0)
         return fail_at(l, LM_E_PARSE, NULL, "missing required column 'group'");
     if (l->field_of[GCOL_ID] < 0)

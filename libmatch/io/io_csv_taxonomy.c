@@ -225,21 +225,11 @@ static int check_names(topic_loader *l, const lm_taxonomy *built)
 static int read_topics(topic_loader *l)
 {
     bool record = false;
-    int status;
-    do
-        status = lm__csv_next(&l->csv, &record);
-    while (status == LM_OK && record && lm__csv_blank(&l->csv));
+    char message[LM_ERRMSG_MAX];
+    int status = lm__csv_start(&l->csv, taxonomy_columns, TAXONOMY_COLUMNS, l->field_of,
+                               l->name_of_field, message);
     if (status != LM_OK)
-        return lm__fail(&l->taxonomy->base, status, "%s %s", l->name, l->csv.error);
-    for (size_t n = 0; n < TAXONOMY_COLUMNS; n++)
-        l->field_of[n] = -1;
-    if (record) {
-        char error[LM_ERRMSG_MAX];
-        status = lm__csv_header(&l->csv, taxonomy_columns, TAXONOMY_COLUMNS, l->field_of,
-                                l->name_of_field, error);
-        if (status != LM_OK)
-            return lm__fail(&l->taxonomy->base, status, "%s %s", l->name, error);
-    }
+        return lm__fail(&l->taxonomy->base, status, "%s %s", l->name, message);
     if (l->field_of[TCOL_KEY] < 0)
         return fail_at(l, LM_E_PARSE, NULL, "missing required column 'key'");
     size_t header_fields = l->csv.field_count;
