@@ -110,7 +110,8 @@ static int read_record(loader *l, bool *record)
 }
 
 /* A column the format does not know: a display column of a pool (with a
- * warning only when its name is near a known one, a likely typo), a
+ * warning only when its name is near a known column the file lacks, a
+ * likely typo), a
  * warning in a venues file; a column without a name is a warning. */
 static int unknown_column(loader *l, size_t f, size_t column_count)
 {
@@ -137,10 +138,14 @@ static int unknown_column(loader *l, size_t f, size_t column_count)
     if (column < 0)
         return lm__fail(&l->pool->base, LM_E_NOMEM, "out of memory");
     l->display_of_field[f] = (int)column;
+    /* Only a known column the file lacks is a likely meaning: next to the
+     * real 'interests', a column 'interest' is meant as it is (and a saved
+     * pool, which has all twelve, loads back without warnings). */
     lm_suggest suggest;
     lm__suggest_init(&suggest, name);
     for (size_t n = 0; n < column_count; n++)
-        lm__suggest_offer(&suggest, l->columns[n], NULL);
+        if (l->field_of[n] < 0)
+            lm__suggest_offer(&suggest, l->columns[n], NULL);
     char hint[LM_ERRMSG_MAX];
     if (lm__suggest_hint(&suggest, hint, sizeof hint) > 0 &&
         lm__pool_warn(l->pool, l->csv.record_line, name,

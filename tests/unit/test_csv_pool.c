@@ -421,6 +421,45 @@ START_TEST(saved_text_is_exact)
 }
 END_TEST
 
+/* The fuzz_pool_csv finding: a display column named near a known one
+ * ('interest') warns on the sheet, and the saved pool, which has the real
+ * 'interests' beside it, must load back without a warning. The hint is only
+ * for a known column the file lacks. */
+START_TEST(display_column_near_known_one_round_trips)
+{
+    ck_assert_int_eq(load("id,role,interest,sextra,\n"
+                          "p1,newcomer,underwater basket weaving;guitar,x,\n"),
+                     LM_OK);
+    ck_assert_uint_eq(lm_pool_warning_count(pool), 2);
+    ck_assert_str_eq(lm_pool_warning_message(pool, 0),
+                     "column 'interest' is kept for display only \xe2\x80\x94 did you mean "
+                     "'interests'?");
+    ck_assert_str_eq(lm_pool_warning_message(pool, 1), "column 5 has no name and is ignored");
+    char path[512];
+    path_in_folder("saved.csv", path, sizeof path);
+    ck_assert_int_eq(lm_pool_save_csv(pool, path), LM_OK);
+    lm_pool *copy;
+    ck_assert_int_eq(lm_pool_new(NULL, &copy), LM_OK);
+    ck_assert_int_eq(lm_pool_load_csv(copy, path), LM_OK);
+    ck_assert_uint_eq(lm_pool_warning_count(copy), 0);
+    assert_same_participants(pool, copy);
+    ck_assert_uint_eq(lm_pool_column_count(copy), 2);
+    ck_assert_str_eq(lm_pool_column_name(copy, 0), "interest");
+    ck_assert_str_eq(lm_pool_column_name(copy, 1), "sextra");
+    ck_assert_str_eq(lm_pool_column_value(copy, 0, 0), "underwater basket weaving;guitar");
+    ck_assert_str_eq(lm_pool_column_value(copy, 0, 1), "x");
+    lm_pool_free(copy);
+    /* the same near name beside the real column, in either order: no hint */
+    lm_pool_free(pool);
+    ck_assert_int_eq(lm_pool_new(NULL, &pool), LM_OK);
+    ck_assert_int_eq(load("id,role,interest,interests\np1,newcomer,a,guitar\n"), LM_OK);
+    ck_assert_uint_eq(lm_pool_warning_count(pool), 0);
+    ck_assert_int_eq(load("id,languages,languags,role\np2,nl,b,resident\n"), LM_OK);
+    ck_assert_uint_eq(lm_pool_warning_count(pool), 0);
+    ck_assert_uint_eq(lm_pool_column_count(pool), 2);
+}
+END_TEST
+
 /* ---- venues ----------------------------------------------------------------------------- */
 
 START_TEST(venues)
@@ -509,6 +548,7 @@ int main(void)
     tcase_add_test(pools, save_and_load_round_trip);
     tcase_add_test(pools, keys_find_their_topics);
     tcase_add_test(pools, saved_text_is_exact);
+    tcase_add_test(pools, display_column_near_known_one_round_trips);
     tcase_add_test(pools, venues);
     suite_add_tcase(s, pools);
 
