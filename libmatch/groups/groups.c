@@ -548,6 +548,8 @@ int lm__groups_solve_region(lm_groups_job *j, size_t r, bool main_thread)
             while (s.size[g] > 0 && slot_of[g] < 0)
                 lm__gstate_apply(&s, g, s.members[(size_t)g * s.max_size], LM_NONE_ITEM);
         status = lm__groups_insert(&s, slot_of, venue_of);
+        if (status == LM_OK)
+            status = lm__groups_swap_unplaced(&s, slot_of, venue_of);
     }
     if (status == LM_OK)
         status = collect(&s, slot_of, venue_of, !j->filling, &j->outs[r]);

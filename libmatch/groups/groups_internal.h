@@ -224,6 +224,12 @@ int lm__groups_construct(lm_gstate *state, lm_rng *rng, bool explore);
  * objective; with `placed`, only where the group's venue/slot still fits. */
 int lm__groups_insert(lm_gstate *state, const int *slot_of, const int *venue_of);
 
+/* With venues: swaps of members of the groups that meet at their place
+ * (slot_of, venue_of as collected) with unplaced people who raise the
+ * group's score, found through the groups' theme topics
+ * (groups_swap_unplaced.c). The number placed does not change. */
+int lm__groups_swap_unplaced(lm_gstate *state, const int *slot_of, const int *venue_of);
+
 /* Large neighbourhood search (groups_lns.c): `rounds` rounds of ruining a
  * few related groups with related unassigned people and rebuilding them
  * optimally; never makes the region's objective worse. */

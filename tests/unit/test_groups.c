@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "libmatch/libmatch.h"
+#include "groups/groups_internal.h"
 
 /* test hook of groups_exact.c (internal, reachable through the static library) */
 int lm__groups_exact_limit(int limit);
@@ -594,6 +595,80 @@ START_TEST(stranded_places_are_filled)
 }
 END_TEST
 
+/* ---- swaps with the unplaced (groups_swap_unplaced.c) --------------------- */
+
+/* One venue place, a group of four holding it with a weak member, and two
+ * unplaced newcomers: the pass must swap in the one who raises the group
+ * most, reaching the best group of its size that single swaps can reach,
+ * found here by trying every group of four (scored from scratch by
+ * lm__gstate_list_value, not by the incremental sums the pass uses). */
+START_TEST(swaps_bring_in_the_better_unplaced)
+{
+    lm_pool *pool = NULL;
+    ck_assert_int_eq(lm_pool_new(NULL, &pool), LM_OK);
+    struct {
+        const char *id;
+        lm_role role;
+        double x[3];
+    } people[] = {
+        {"A", LM_NEWCOMER, {1, 0, 0}},   {"B", LM_NEWCOMER, {0.1, 0, 0.3}},
+        {"R1", LM_RESIDENT, {1, 0.5, 0}}, {"R2", LM_RESIDENT, {1, 0, 0}},
+        {"C", LM_NEWCOMER, {0.9, 0.5, 0}}, {"D", LM_NEWCOMER, {0, 0, 1}},
+    };
+    size_t n = sizeof people / sizeof people[0], index;
+    for (size_t k = 0; k < n; k++) {
+        ck_assert_int_eq(lm_pool_add(pool, people[k].id, people[k].role, &index), LM_OK);
+        for (size_t t = 0; t < 3; t++)
+            ck_assert_int_eq(lm_pool_set_value(pool, index, LM_INTERESTS, t, people[k].x[t]),
+                             LM_OK);
+        ck_assert_int_eq(lm_pool_set_location(pool, index, 52.09 + 0.001 * (double)k, 5.12, 5.0),
+                         LM_OK);
+    }
+    ck_assert_int_eq(lm_pool_add_venue(pool, "hall", 52.09, 5.12, 1, 1, false, &index), LM_OK);
+    lm_params *params = NULL;
+    ck_assert_int_eq(lm_params_new(&params), LM_OK);
+    uint32_t everybody[] = {0, 1, 2, 3, 4, 5}, hall = 0;
+    lm_region region = {everybody, 6, &hall, 1};
+    lm_gstate s;
+    ck_assert_int_eq(lm__gstate_init(&s, pool, params, &region, true), LM_OK);
+    ck_assert_int_eq(lm__gstate_reserve(&s, 1), LM_OK);
+    lm__gstate_take_place(&s, 0, 0, 0);
+    for (uint32_t k = 0; k < 4; k++)
+        lm__gstate_apply(&s, 0, LM_NONE_ITEM, k);
+    ck_assert(s.value[0] > -INFINITY);
+
+    double *scratch = calloc(6 * s.topics, sizeof *scratch);
+    ck_assert_ptr_nonnull(scratch);
+    double best = -INFINITY;
+    uint32_t best_mask = 0;
+    for (uint32_t mask = 0; mask < 64; mask++) {
+        uint32_t list[6], k = 0;
+        for (uint32_t i = 0; i < 6; i++)
+            if (mask >> i & 1)
+                list[k++] = i;
+        if (k != 4)
+            continue;
+        double value = lm__gstate_list_value(&s, list, k, scratch);
+        if (value > best + 1e-12) {
+            best = value;
+            best_mask = mask;
+        }
+    }
+    int slot_of[] = {0}, venue_of[] = {0};
+    ck_assert_int_eq(lm__groups_swap_unplaced(&s, slot_of, venue_of), LM_OK);
+    uint32_t mask = 0;
+    for (uint32_t m = 0; m < s.size[0]; m++)
+        mask |= 1u << s.members[m];
+    ck_assert_uint_eq(mask, best_mask);
+    ck_assert_uint_eq(best_mask, 0x1du); /* A, R1, R2, C */
+    ck_assert_double_eq_tol(s.value[0], best, EPS);
+    free(scratch);
+    lm__gstate_free(&s);
+    lm_params_free(params);
+    lm_pool_free(pool);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("groups");
@@ -608,6 +683,7 @@ int main(void)
     tcase_add_test(tc, progress_callback_cancels);
     tcase_add_test(tc, generated_city_evaluates_clean);
     tcase_add_test(tc, stranded_places_are_filled);
+    tcase_add_test(tc, swaps_bring_in_the_better_unplaced);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
