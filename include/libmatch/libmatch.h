@@ -158,7 +158,8 @@ typedef enum lm_param_int {
     LM_PARAM_MIN_PER_ROLE = 2, /* default 2 */
     LM_PARAM_LANGUAGE = 3,     /* 1: members must share a language (default), 0: off */
     LM_PARAM_SEED = 4,         /* default 1 */
-    LM_PARAM_THREADS = 5,      /* default 1; results depend on it (same for same count) */
+    LM_PARAM_THREADS = 5,      /* default 1; groups and pairs give the same result for
+                                  any count, partition the best of that many searches */
     LM_PARAM_EFFORT = 6,       /* search budget in local-search rounds per participant
                                   (default 20); never depends on the clock */
     LM_PARAM_CANDIDATES = 7,   /* pairs: partners kept per person on the candidate
@@ -515,7 +516,8 @@ LM_API LM_NODISCARD int lm_result_save_csv(lm_result *result, const lm_pool *poo
 
 /* Forms mixed, equal-role groups from pool under params (with the pool's
  * venues when it has any) into result. Deterministic for the same pool,
- * params, seed and thread count unless a time limit stops the search. */
+ * params and seed, whatever the thread count, unless a time limit stops the
+ * search. */
 LM_API LM_NODISCARD int lm_groups_form(const lm_pool *pool, const lm_params *params,
                                        lm_result *result);
 
