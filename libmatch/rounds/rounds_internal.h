@@ -57,4 +57,12 @@ int lm__schedule_search(lm_schedule *s, const lm_schedule_search *options, size_
 /* The repeats of s (with met). */
 size_t lm__schedule_repeats(const lm_schedule *s, const uint8_t *met);
 
+/* A schedule of the social golfer problem without any repeat from a rule of
+ * design theory (golfer_design.c), when one applies to `groups` groups of
+ * `size` for `rounds` rounds: out[r * groups * size + k] is the player at
+ * slot k of round r (group k / size). At most `budget` backtracking nodes
+ * per attempt; false when no rule gives that many rounds. */
+bool lm__golfer_design(uint32_t groups, uint32_t size, uint32_t rounds, uint64_t budget,
+                       uint32_t *out);
+
 #endif
