@@ -3,6 +3,7 @@
  * Folding is table-free on purpose: the covered blocks have regular
  * upper/lower layouts. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,8 +301,25 @@ bool lm__parse_double(const char *text, double *value)
         *value = negative ? -0.0 : 0.0;
         return true;
     }
-    snprintf(digits + digit_count, sizeof digits - digit_count, "e%ld",
-             exponent - (long)fraction_digits);
+    long shift = exponent - (long)fraction_digits;
+#if FLT_EVAL_METHOD == 0
+    /* Fast path (Clinger): up to 15 digits are an exact double, so are the
+     * powers of ten up to 1e22, and one IEEE multiplication or division of
+     * exact operands is correctly rounded, as strtod is. */
+    if (digit_count <= 15 && shift >= -22 && shift <= 22) {
+        static const double powers[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                          1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+        uint64_t mantissa = 0;
+        for (size_t k = 0; k < digit_count; k++)
+            mantissa = mantissa * 10 + (uint64_t)(digits[k] - '0');
+        double exact = (double)mantissa;
+        double parsed = shift >= 0 ? exact * powers[shift] : exact / powers[-shift];
+        *value = negative ? -parsed : parsed;
+        return true;
+    }
+#endif
+    snprintf(digits + digit_count, sizeof digits - digit_count, "e%ld", shift);
     errno = 0;
     char *end = NULL;
     double parsed = strtod(digits, &end);

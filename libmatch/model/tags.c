@@ -51,11 +51,36 @@ static bool parse_level(const char *text, size_t length, double *level)
     return true;
 }
 
+/* The topic of a trimmed tag name, -1 when unknown. A short ASCII name (the
+ * common case) is folded on the stack, as lm__fold() would fold it (ASCII
+ * letters to lower case); others go through lm__fold(). */
+static long lookup(const lm_taxonomy *taxonomy, const char *name, size_t length, int *status)
+{
+    char small[128];
+    bool ascii = length < sizeof small;
+    for (size_t k = 0; ascii && k < length; k++) {
+        unsigned char c = (unsigned char)name[k];
+        ascii = c < 0x80;
+        small[k] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
+    }
+    if (ascii) {
+        small[length] = '\0';
+        return lm__taxonomy_lookup_folded(taxonomy, small);
+    }
+    char *folded = lm__fold(name, length, status);
+    if (!folded)
+        return -1;
+    long topic = lm__taxonomy_lookup_folded(taxonomy, folded);
+    lm__free(folded);
+    return topic;
+}
+
 /* Splits one trimmed, non-empty tag into its topic (-1 when unknown) and
  * level. On a malformed level writes error and returns LM_E_PARSE. */
 static int parse_tag(const lm_taxonomy *taxonomy, const char *tag, size_t length, long *topic,
                      double *level, const char **name, size_t *name_length, char *error)
 {
+    int status_of_lookup = LM_OK;
     const char *colon = NULL;
     for (size_t k = length; k > 0; k--) {
         if (tag[k - 1] == ':') {
@@ -83,13 +108,8 @@ static int parse_tag(const lm_taxonomy *taxonomy, const char *tag, size_t length
                  tag);
         return LM_E_PARSE;
     }
-    int status = LM_OK;
-    char *folded = lm__fold(*name, *name_length, &status);
-    if (!folded)
-        return status;
-    *topic = lm__taxonomy_lookup_folded(taxonomy, folded);
-    lm__free(folded);
-    return LM_OK;
+    *topic = lookup(taxonomy, *name, *name_length, &status_of_lookup);
+    return status_of_lookup;
 }
 
 /* Reports an unknown tag name; the callback sees it as written. */
@@ -130,7 +150,10 @@ int lm__tags_parse(const lm_taxonomy *taxonomy, double rho, const char *tags, do
     size_t pieces = 1;
     for (size_t k = 0; k < total; k++)
         pieces += tags[k] == ';';
-    tagged *found = lm__calloc(pieces, sizeof *found);
+    /* A sign-up has a few tags: keep them on the stack unless there are
+     * many. */
+    tagged few[32];
+    tagged *found = pieces <= sizeof few / sizeof *few ? few : lm__calloc(pieces, sizeof *found);
     if (!found)
         return LM_E_NOMEM;
     size_t found_count = 0;
@@ -171,6 +194,7 @@ int lm__tags_parse(const lm_taxonomy *taxonomy, double rho, const char *tags, do
                 dense[parent] = rho * found[k].level;
         }
     }
-    lm__free(found);
+    if (found != few)
+        lm__free(found);
     return status;
 }

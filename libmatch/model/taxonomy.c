@@ -110,6 +110,36 @@ nomem:
     return LM_E_NOMEM;
 }
 
+/* ---- the name index --------------------------------------------------------- */
+
+/* Names are found through an open-addressing hash (linear probing, at most
+ * half full): every tag of every participant is looked up, so this is on
+ * the loaders' hot path. The slots follow the names[] array in its own
+ * allocation (lm__taxonomy_index()); a slot holds a name's index + 1, 0 is
+ * empty. The array stays sorted by folded name for the suggestions. */
+static size_t slot_count(size_t names)
+{
+    size_t slots = 1;
+    while (slots < 2 * names)
+        slots *= 2;
+    return names ? slots : 0;
+}
+
+/* The slots of a names array of `count` names: right after the last one. */
+static uint32_t *lookup_slots(lm_topic_name *names, size_t count)
+{
+    return (uint32_t *)(void *)(names + (count ? count : 1));
+}
+
+/* FNV-1a over the folded bytes. */
+static size_t name_hash(const char *folded)
+{
+    uint64_t hash = UINT64_C(14695981039346656037);
+    for (const unsigned char *c = (const unsigned char *)folded; *c; c++)
+        hash = (hash ^ *c) * UINT64_C(1099511628211);
+    return (size_t)(hash ^ hash >> 32);
+}
+
 static int compare_names(const void *a, const void *b)
 {
     const lm_topic_name *x = a, *y = b;
@@ -140,7 +170,11 @@ int lm__taxonomy_index(lm_taxonomy *taxonomy)
     size_t total = 0;
     for (size_t t = 0; t < taxonomy->topic_count; t++)
         total += 3 + taxonomy->topics[t].synonym_count;
-    lm_topic_name *names = lm__calloc(total ? total : 1, sizeof *names);
+    /* The names, then the hash slots of lookup_slots() in the same block,
+     * so that every owner of a names array keeps freeing one pointer. */
+    size_t bytes =
+        (total ? total : 1) * sizeof(lm_topic_name) + slot_count(total) * sizeof(uint32_t);
+    lm_topic_name *names = lm__calloc(1, bytes);
     if (!names)
         return LM_E_NOMEM;
     size_t count = 0;
@@ -168,6 +202,17 @@ int lm__taxonomy_index(lm_taxonomy *taxonomy)
         }
         names[kept++] = names[k];
     }
+    /* kept <= total, so kept names and their slots fit in the block; the
+     * slots overlay what deduplication left behind the kept names. */
+    uint32_t *slots = lookup_slots(names, kept);
+    memset(slots, 0, slot_count(kept) * sizeof *slots);
+    size_t mask = slot_count(kept) - 1;
+    for (size_t k = 0; k < kept; k++) {
+        size_t at = name_hash(names[k].folded) & mask;
+        while (slots[at])
+            at = (at + 1) & mask;
+        slots[at] = (uint32_t)k + 1;
+    }
     lm__topic_names_free(taxonomy->names, taxonomy->name_count);
     taxonomy->names = names;
     taxonomy->name_count = kept;
@@ -176,16 +221,15 @@ int lm__taxonomy_index(lm_taxonomy *taxonomy)
 
 long lm__taxonomy_lookup_folded(const lm_taxonomy *taxonomy, const char *folded)
 {
-    size_t low = 0, high = taxonomy->name_count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        int order = strcmp(taxonomy->names[mid].folded, folded);
-        if (order == 0)
-            return (long)taxonomy->names[mid].topic;
-        if (order < 0)
-            low = mid + 1;
-        else
-            high = mid;
+    size_t count = taxonomy->name_count;
+    if (!count)
+        return -1;
+    const uint32_t *slots = lookup_slots(taxonomy->names, count);
+    size_t mask = slot_count(count) - 1;
+    for (size_t at = name_hash(folded) & mask; slots[at]; at = (at + 1) & mask) {
+        const lm_topic_name *name = &taxonomy->names[slots[at] - 1];
+        if (strcmp(name->folded, folded) == 0)
+            return (long)name->topic;
     }
     return -1;
 }
