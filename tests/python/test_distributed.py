@@ -2,7 +2,7 @@
 
 Each result is checked against something computed another way: the
 single-process `lmatch groups` run (byte for byte on a pool of one tile, and
-within 0.5% of its total + mu n on four tiles), `lmatch eval` (every
+at most 0.5% below its total + mu n on four tiles), `lmatch eval` (every
 distributed result is feasible and scores the same), a count of every id in
 the CSV (nobody placed twice), a run on a one-worker cluster (same bytes
 whatever the number of workers) and a run during which a worker process is
@@ -123,8 +123,9 @@ def four_tiles(client, tmp_path_factory):
 @needs_lmatch
 def test_four_tiles_feasible_nobody_twice_and_close(four_tiles):
     folder, pool_csv, venues_csv, result = four_tiles
-    assert result.tiling.tiles == 4 and sum(result.tiling.halo) > 0
+    assert result.tiling.tiles == 4 and result.tiling.halo == [0] * 4  # no halo by default
     ids = _ids(folder / "dist.csv")
+    assert sum(result.tiling.owned) == len(ids) + len(result.unassigned)
     twice = [pid for pid, k in collections.Counter(ids).items() if k > 1]
     assert not twice
     assert len(ids) == sum(g.size for g in result.groups)
@@ -139,7 +140,9 @@ def test_four_tiles_feasible_nobody_twice_and_close(four_tiles):
     assert single.returncode == 0, single.stderr
     n = len(ids) + len(result.unassigned)
     reference = json.loads((folder / "single.json").read_text())["total"] + MU * n
-    assert abs(result.total + MU * n - reference) <= 0.005 * reference, (
+    # at most 0.5% below (four towns apart, tiles may also do better: each
+    # town is solved as a whole, where one process cuts them into regions)
+    assert result.total + MU * n >= reference - 0.005 * reference, (
         result.total + MU * n, reference)
 
 
@@ -214,3 +217,54 @@ def test_command_line(four_tiles, tmp_path):
     usage = subprocess.run([sys.executable, "-m", "libmatch.distributed", "groups"],
                            capture_output=True, text=True, check=False)
     assert usage.returncode == 2 and "POOL" in usage.stderr
+
+
+@needs_lmatch
+def test_halo_borrowed_people_are_placed_once(client, tmp_path):
+    """One city in two tiles, each borrowing up to half its own people from
+    the other: people are placed by their own tile and by the neighbour, the
+    reconciliation keeps one group each, and the result stays feasible
+    (lmatch eval) with every id once."""
+    pool_csv, venues_csv = _pool(tmp_path, 1500, 8, seed=6)
+    result = ld.form_groups(str(pool_csv), client, venues=str(venues_csv), tiles=2, seed=2,
+                            halo=0.5, csv_path=str(tmp_path / "halo.csv"))
+    assert sum(result.tiling.halo) > 0 and result.tiling.conflicts > 0
+    ids = _ids(tmp_path / "halo.csv")
+    assert len(ids) == len(set(ids)) == sum(g.size for g in result.groups)
+    checked = _lmatch("eval", pool_csv, tmp_path / "halo.csv", "--venues", venues_csv,
+                      "--json", tmp_path / "eval.json")
+    assert checked.returncode == 0, checked.stderr
+    evaluation = json.loads((tmp_path / "eval.json").read_text())
+    assert evaluation["feasible"]
+    assert evaluation["total"] == pytest.approx(result.total, rel=1e-12)
+
+
+TAXONOMY = """key,parent,label_en,label_nl,synonyms
+kites,,Kites,Vliegeren,vliegers
+box_kites,kites,Box kites,Doosvliegers,doosvlieger
+stunt_kites,kites,Stunt kites,Stuntvliegers,
+zithers,,Zithers,Citers,"citer;zither, table"
+tuning,zithers,Tuning,Stemmen,
+"""
+
+
+def test_custom_taxonomy_goes_with_the_tiles(client, tmp_path):
+    """A pool over its own taxonomy: every tile is solved over those topics
+    (one tile gives the single-process result; two give groups whose themes
+    are the taxonomy's and whose scores lm_groups_evaluate confirms)."""
+    taxonomy = tmp_path / "kites.csv"
+    taxonomy.write_text(TAXONOMY, encoding="utf-8")
+    keys = ["kites", "box_kites", "stunt_kites", "zithers", "tuning"]
+    with libmatch.Pool.generate(600, seed=4, venues=8, taxonomy=str(taxonomy)) as pool:
+        assert pool.topics == keys
+        single = pool.form_groups(seed=5)
+        one = ld.form_groups(pool, client, tiles=1, seed=5)
+        two = ld.form_groups(pool, client, tiles=2, seed=5)
+        checked = pool.evaluate(two)
+    # the reasons of the unplaced are evaluation's (as in the test above)
+    got, expected = one.to_json_dict(), single.to_json_dict()
+    for key in ("groups", "total", "bound", "gap"):
+        assert got[key] == expected[key], key
+    assert [u["id"] for u in got["unassigned"]] == [u["id"] for u in expected["unassigned"]]
+    assert two.groups and {g.theme for g in two.groups} <= set(keys)
+    assert not checked.violations and checked.total == pytest.approx(two.total, rel=1e-12)

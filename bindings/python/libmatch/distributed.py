@@ -44,21 +44,21 @@ Command line: python3 -m libmatch.distributed groups POOL [--venues V]
 [-o GROUPS.csv] [--json OUT.json]
 """
 import argparse
-import csv
 import ctypes
 import dataclasses
-import io
 import json
 import math
 import os
 import sys
 import tempfile
+import time
 import warnings
-import zlib
 
-try:
+try:  # the rest of libmatch works without Dask (and numpy, which tiles are cut with)
     import distributed as _dask_distributed
-except ImportError as _error:  # the rest of libmatch works without Dask
+    import numpy as np
+    from . import _tiles
+except ImportError as _error:
     _dask_distributed = None
     _DASK_ERROR = _error
 
@@ -71,11 +71,21 @@ from .pool import Pool
 
 __all__ = ["form_groups", "form_groups_many", "Tiling", "DEFAULT_TILE_SIZE", "main"]
 
-#: Participants per tile when `tiles` is not given: a tile of this size is
-#: solved in seconds, and a pool up to it is one tile (the single-process run).
+#: A pool up to this size is one tile when `tiles` is not given (the
+#: single-process run, byte for byte): it is solved in seconds.
 DEFAULT_TILE_SIZE = 100_000
+#: Larger pools get one tile per worker thread of the cluster (fewer, larger
+#: tiles lose less at their borders), and at least one per this many people.
+MAX_TILE_SIZE = 1_000_000
 
-_KM_PER_DEGREE = 6371.0088 * math.pi / 180.0
+#: Threads of each tile's lm_groups_form (LM_PARAM_THREADS) when `threads`
+#: is not given: the result does not depend on it.
+DEFAULT_THREADS = 2
+#: The share of a tile's own people its halo may hold when `halo` is not given.
+DEFAULT_HALO = 0.0
+#: The second pass takes, for each free place (venue and slot) left after
+#: the tiles, this many of each role among the nearest unplaced who can reach it.
+SECOND_PASS_PER_PLACE = 200
 _RESULT_P = ctypes.POINTER(api.lm_result)
 _GROUPING_P = ctypes.POINTER(api.lm_grouping)
 
@@ -83,7 +93,7 @@ _GROUPING_P = ctypes.POINTER(api.lm_grouping)
 def _require_dask():
     if _dask_distributed is None:
         raise ImportError("libmatch.distributed needs Dask: apt-get install python3-dask "
-                          "python3-distributed (%s)" % _DASK_ERROR)
+                          "python3-distributed python3-numpy (%s)" % _DASK_ERROR)
 
 
 @dataclasses.dataclass
@@ -97,311 +107,289 @@ class Tiling:
     dissolved: int = 0   # of those, groups dissolved
     second_pass: int = 0  # people given the second pass
     second_pass_placed: int = 0
+    seconds: dict = dataclasses.field(default_factory=dict)  # wall time of each phase
+
+
+def _default_tiles(n, cluster_threads):
+    if n <= DEFAULT_TILE_SIZE:
+        return 1
+    return max(1, cluster_threads, math.ceil(n / MAX_TILE_SIZE))
+
+
+def _cluster_threads(client):
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except (AttributeError, TypeError):  # not a distributed.Client: one tile per MAX_TILE_SIZE
+        return 1
 
 
 # ---- the worker's side ----------------------------------------------------------
 
-def _solve_tile(data, name, options):
-    """Runs on a worker: a tile's msgpack bytes in, its groups out as plain
-    data (members, slot, venue id, weighted score), in result order."""
-    with Pool() as pool:
-        pool._checked(lib.lm_pool_load_msgpack_buffer(pool._handle(), name.encode("utf-8"),
-                                                      data, len(data), None))
-        result = pool.form_groups(**options)
-    return [(g.members, g.slot, g.venue, g.score["total"]) for g in result.groups]
-
-
-# ---- the pool as rows -----------------------------------------------------------
-
-class _Table:
-    """The pool as CSV rows (the library's own writer and reader round-trip
-    every vector), from which tiles are cut."""
-
-    def __init__(self, pool):
-        with tempfile.TemporaryDirectory(prefix="libmatch-dist-") as folder:
-            people, venues = os.path.join(folder, "p.csv"), os.path.join(folder, "v.csv")
-            pool.save_csv(people)
-            with open(people, newline="", encoding="utf-8") as f:
-                rows = list(csv.reader(f))
-            self.header, self.rows = rows[0], rows[1:]
-            self.venue_header, self.venue_rows = ["id", "lat", "lon", "open", "capacity",
-                                                  "step_free"], []
-            if pool.venue_count:
-                pool.save_venues_csv(venues)
-                with open(venues, newline="", encoding="utf-8") as f:
-                    vrows = list(csv.reader(f))
-                self.venue_header, self.venue_rows = vrows[0], vrows[1:]
-        column = {name: k for k, name in enumerate(self.header)}
-        self.ids = [r[column["id"]] for r in self.rows]
-        self.lat = [_number(r[column["lat"]]) for r in self.rows]
-        self.lon = [_number(r[column["lon"]]) for r in self.rows]
-        self.max_km = [_number(r[column["max_km"]]) for r in self.rows]
-        vcolumn = {name: k for k, name in enumerate(self.venue_header)}
-        self.venue_ids = [r[vcolumn["id"]] for r in self.venue_rows]
-        self.venue_lat = [float(r[vcolumn["lat"]]) for r in self.venue_rows]
-        self.venue_lon = [float(r[vcolumn["lon"]]) for r in self.venue_rows]
-        self.venue_open = vcolumn["open"]
-        self.venue_capacity = vcolumn["capacity"]
-
-    def msgpack(self, name, people, venue_rows):
-        """The msgpack bytes of a pool of these people (row indices, in this
-        order) and these venue rows, through the library's loaders."""
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(self.header)
-        writer.writerows(self.rows[i] for i in people)
-        vtext = io.StringIO()
-        vwriter = csv.writer(vtext, lineterminator="\n")
-        vwriter.writerow(self.venue_header)
-        vwriter.writerows(venue_rows)
-        data, vdata = text.getvalue().encode("utf-8"), vtext.getvalue().encode("utf-8")
-        with Pool() as pool:
-            pool._checked(lib.lm_pool_load_csv_buffer(pool._handle(), name.encode("utf-8"),
-                                                      data, len(data)))
-            if venue_rows:
-                pool._checked(lib.lm_pool_load_venues_csv_buffer(
-                    pool._handle(), name.encode("utf-8"), vdata, len(vdata)))
-            with tempfile.TemporaryDirectory(prefix="libmatch-dist-") as folder:
-                path = os.path.join(folder, "tile.lmpool")
-                pool.save(path)
-                with open(path, "rb") as f:
-                    return f.read()
-
-
-def _number(value):
-    return float(value) if value != "" else math.nan
-
-
-# ---- tiles ---------------------------------------------------------------------
-
-def _km(lat0, lon0, lat1, lon1, lat):
-    """The extent of a box in km (north-south, east-west at latitude lat)."""
-    return (lat1 - lat0) * _KM_PER_DEGREE, (lon1 - lon0) * _KM_PER_DEGREE * math.cos(
-        math.radians(lat))
-
-
-def _cut(table, people, k, box, out):
-    """k-d median cut of located people (row indices) into k tiles; box is
-    the tile's rectangle (lat0, lat1, lon0, lon1), open at the outer edges."""
-    if k == 1 or len(people) < 2:
-        out.append((people, box))
-        for _ in range(k - 1):  # more tiles than people: empty tiles
-            out.append(([], box))
-        return
-    lats = [table.lat[i] for i in people]
-    lons = [table.lon[i] for i in people]
-    north, east = _km(min(lats), min(lons), max(lats), max(lons), sum(lats) / len(lats))
-    by_lat = north >= east
-    coordinate = table.lat if by_lat else table.lon
-    order = sorted(people, key=lambda i: (coordinate[i], i))
-    left_k = k // 2
-    m = len(order) * left_k // k
-    value = coordinate[order[m]]
-    left_box, right_box = list(box), list(box)
-    if by_lat:
-        left_box[1], right_box[0] = value, value
-    else:
-        left_box[3], right_box[2] = value, value
-    _cut(table, sorted(order[:m]), left_k, tuple(left_box), out)
-    _cut(table, sorted(order[m:]), k - left_k, tuple(right_box), out)
-
-
-def _distance_to_box(lat, lon, box):
-    """A lower bound on the km from a point to a rectangle (0 inside)."""
-    lat0, lat1, lon0, lon1 = box
-    dlat = max(lat0 - lat, 0.0, lat - lat1)
-    dlon = max(lon0 - lon, 0.0, lon - lon1)
-    # east-west degrees are shortest on the parallel nearest the pole: a
-    # lower bound, so the halo never misses anyone within reach
-    nearest = min(max(lat, lat0), lat1)
-    pole = min(max(abs(lat), abs(nearest)), 90.0)
-    return math.hypot(dlat * _KM_PER_DEGREE,
-                      dlon * _KM_PER_DEGREE * math.cos(math.radians(pole)))
-
-
-def _halo_km(table, options):
-    default = options.get("max_km")
-    default = 5.0 if default is None else float(default)
-    reach = [m for m in table.max_km if not math.isnan(m) and m > 0]
-    return max([default] + reach)
-
-
-def _tiles(table, count, halo_km):
-    """[(owned rows, halo rows, venue rows owned + halo, box)] for count tiles."""
-    located = [i for i in range(len(table.rows))
-               if not math.isnan(table.lat[i]) and not math.isnan(table.lon[i])]
-    homeless = [i for i in range(len(table.rows))
-                if math.isnan(table.lat[i]) or math.isnan(table.lon[i])]
-    cut = []
-    inf = math.inf
-    _cut(table, located, count, (-inf, inf, -inf, inf), cut)
-    owned_rows = [list(people) for people, _ in cut]
-    for i in homeless:
-        owned_rows[zlib.crc32(table.ids[i].encode("utf-8")) % count].append(i)
-    tile_of = {}
-    for t, people in enumerate(owned_rows):
-        for i in people:
-            tile_of[i] = t
-    tiles = []
-    for t, (_, box) in enumerate(cut):
-        halo = []
-        if count > 1:
-            near = []
-            for i in located:
-                if tile_of[i] != t:
-                    km = _distance_to_box(table.lat[i], table.lon[i], box)
-                    if km <= halo_km:
-                        near.append((km, i))
-            # at most as many as the tile's own people, the nearest first: a
-            # dense city cut into tiles narrower than the travel distance
-            # would otherwise put the whole city in every tile
-            near.sort()
-            halo = sorted(i for _, i in near[:len(owned_rows[t])])
-        venues = [v for v in range(len(table.venue_rows))
-                  if _distance_to_box(table.venue_lat[v], table.venue_lon[v], box) <= halo_km]
-        tiles.append((sorted(owned_rows[t]), halo, venues, box))
-    return tiles, tile_of
+def _solve_tile(data, name, taxonomy, options):
+    """Runs on a worker: a tile's msgpack bytes in (over the pool's own
+    taxonomy, sent as a taxonomy CSV), its groups out as plain data: (members
+    as indices into the tile, slot, venue index in the tile or -1, weighted
+    score), in result order."""
+    with tempfile.TemporaryDirectory(prefix="libmatch-tile-") as folder:
+        path = os.path.join(folder, "taxonomy.csv")
+        with open(path, "wb") as f:
+            f.write(taxonomy)
+        pool = Pool(taxonomy=path)
+    with pool:
+        handle = pool._handle()
+        pool._checked(lib.lm_pool_load_msgpack_buffer(handle, name.encode("utf-8"), data,
+                                                      len(data), None))
+        with parameters(None, **options) as params, \
+                owned(lib.lm_result_new, lib.lm_result_free, _RESULT_P) as result:
+            check(lib.lm_groups_form(handle, params, result), result, params, handle)
+            member, size = lib.lm_result_group_member, lib.lm_result_group_size
+            return [([member(result, g, k) for k in range(size(result, g))],
+                     lib.lm_result_group_slot(result, g), lib.lm_result_group_venue(result, g),
+                     lib.lm_result_group_score(result, g, api.LM_TERM_TOTAL))
+                    for g in range(lib.lm_result_group_count(result))]
 
 
 # ---- one pool's run, in phases (so that many pools share the cluster) ------------
 
 class _Run:
-    def __init__(self, pool, name, tiles, seed, options):
+    def __init__(self, pool, name, tiles, seed, options, halo, threads, cluster_threads=1):
+        clock = time.monotonic()
         self.pool, self.name = pool, name
-        self.options = dict(options, seed=seed, threads=1)
-        self.table = _Table(pool)
-        self.halo_km = _halo_km(self.table, options)
-        n = len(self.table.rows)
-        self.count = tiles if tiles is not None else max(1, math.ceil(n / DEFAULT_TILE_SIZE))
+        self.options = dict(options, seed=seed, threads=threads or DEFAULT_THREADS)
+        handle = pool._handle()
+        n = self.n = lib.lm_pool_size(handle)
+        self.count = tiles if tiles is not None else _default_tiles(n, cluster_threads)
         if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
             raise InvalidArgument("tiles must be a whole number >= 1, not %r" % (tiles,))
-        self.tiles, self.tile_of = _tiles(self.table, self.count, self.halo_km)
-        self.tiling = Tiling(tiles=self.count, owned=[len(t[0]) for t in self.tiles],
-                             halo=[len(t[1]) for t in self.tiles], halo_km=self.halo_km)
-        self.index = {pid: i for i, pid in enumerate(self.table.ids)}
+        if isinstance(halo, bool) or not isinstance(halo, (int, float)) or not 0 <= halo <= 1:
+            raise InvalidArgument("halo must be a share of a tile's people in [0, 1], not %r"
+                                  % (halo,))
+        self.bytes = _tiles.PoolBytes(pool)
+        self.taxonomy = _tiles.taxonomy_csv(handle)
+        self.lat, self.lon, reach = _tiles.locations(handle, n)
+        self.reach = reach
+        self.newcomer = _tiles.roles(self.bytes)
+        default_km = options.get("max_km")
+        default_km = _tiles.DEFAULT_MAX_KM if default_km is None else float(default_km)
+        self.default_km = default_km
+        self.halo_km = max([default_km] + ([float(np.nanmax(reach))]
+                                           if np.isfinite(reach).any() else []))
+        self.located = np.flatnonzero(np.isfinite(self.lat) & np.isfinite(self.lon))
+        homeless = np.flatnonzero(~(np.isfinite(self.lat) & np.isfinite(self.lon)))
+        self.cut = _tiles.Cut(self.lat[self.located], self.lon[self.located], self.count,
+                              default_km)
+        self.tile = np.zeros(n, dtype=np.int64)
+        self.tile[self.located] = self.cut.owner
+        self.homeless = homeless
+        self.tile[homeless] = _tiles.deal([text(lib.lm_pool_id(handle, int(i)))
+                                           for i in homeless], self.count)
+        venues = self.bytes.venues
+        self.venue_ids = [v[0] for v in venues]
+        self.venue_index = {v: k for k, v in enumerate(self.venue_ids)}
+        self.venue_lat = np.array([v[1] for v in venues], dtype=float)
+        self.venue_lon = np.array([v[2] for v in venues], dtype=float)
+        self.open_mask = [v[3] for v in venues]
+        self.capacity = [v[4] for v in venues]
+        self.venue_tile = self.cut.tile_of(self.venue_lat, self.venue_lon)
+        self.poleward = float(np.max(np.abs(self.lat[self.located]))) if len(
+            self.located) else 0.0
+        self.border = np.zeros(n, dtype=bool)
+        halo_rows = [np.zeros(0, dtype=np.int64)] * self.count
+        if self.count > 1 and len(self.located):
+            halo_rows = self._halos(halo)
+        self.people = []
+        for t in range(self.count):
+            owned_rows = np.flatnonzero(self.tile == t)
+            self.people.append(np.concatenate([owned_rows, halo_rows[t]]))
+        self.tiling = Tiling(tiles=self.count,
+                             owned=[int(np.sum(self.tile == t)) for t in range(self.count)],
+                             halo=[len(h) for h in halo_rows], halo_km=self.halo_km)
         with parameters(None, **{k: v for k, v in options.items()
                                  if k in ("min_size", "max_size", "min_per_role")}) as params:
             self.min_size = lib.lm_params_get_int(params, api.LM_PARAM_MIN_SIZE)
             self.min_per_role = lib.lm_params_get_int(params, api.LM_PARAM_MIN_PER_ROLE)
-        handle = pool._handle()
-        self.newcomer = [lib.lm_pool_role(handle, i) == api.LM_NEWCOMER for i in range(n)]
-        self.venue_index = {v: k for k, v in enumerate(self.table.venue_ids)}
-        self.capacity = [lib.lm_pool_venue_capacity(handle, v)
-                         for v in range(len(self.table.venue_ids))]
-        self.open_mask = [lib.lm_pool_venue_open_mask(handle, v)
-                          for v in range(len(self.table.venue_ids))]
+        self.tiling.seconds["tiles"] = time.monotonic() - clock
+
+    def _halos(self, share):
+        """The people near another tile (self.border), and each tile's halo:
+        the people of other tiles within the halo's width of its people, at
+        most share x its own people; a tile whose halo would hold more takes
+        a narrower one (half the width, and so on), so the nearest come
+        first. Returns the halo rows of each tile, sorted."""
+        located, tile = self.located, self.tile[self.located]
+        cells = _tiles.Cells(self.lat[located], self.lon[located], self.halo_km,
+                             self.poleward)
+        point, other = _tiles.near_tiles(cells, tile)
+        self.border[located[point]] = True
+        owned_count = np.bincount(tile, minlength=self.count)
+        cap = np.floor(share * owned_count).astype(np.int64)
+        halos = [np.zeros(0, dtype=np.int64)] * self.count
+        pending = np.ones(self.count, dtype=bool)
+        width = self.halo_km
+        while True:
+            found = np.bincount(other, minlength=self.count)
+            fits = pending & (found <= cap)
+            last = width < 0.05
+            for t in np.flatnonzero(fits | (pending & last)):
+                mine = located[point[other == t]]
+                halos[t] = np.sort(mine[:cap[t]])
+            pending &= ~fits
+            if last or not pending.any() or not cap[pending].any():
+                return halos
+            width /= 2
+            cells = _tiles.Cells(self.lat[located], self.lon[located], width, self.poleward)
+            ask = np.unique(point[pending[other]])
+            point, other = _tiles.near_tiles(cells, tile, ask)
+            keep = pending[other]
+            point, other = point[keep], other[keep]
 
     def submit_tiles(self, client):
+        self._clock = time.monotonic()
         futures = []
-        for t, (owned_rows, halo, venues, _) in enumerate(self.tiles):
+        for t in range(self.count):
             name = "%s tile %d" % (self.name, t)
-            data = self.table.msgpack(name, owned_rows + halo,
-                                      [self.table.venue_rows[v] for v in venues])
-            futures.append(_submit(client, data, name, self.options))
+            venues = np.flatnonzero(self.venue_tile == t)
+            self._tile_venues = getattr(self, "_tile_venues", []) + [venues]
+            data = self.bytes.subset(self.people[t], [self.bytes.venues[v] for v in venues])
+            futures.append(_submit(client, data, name, self.taxonomy, self.options))
         return futures
 
     def reconcile(self, tile_groups):
         """Keeps the best group of each person; returns the second pass's
-        msgpack bytes, or None when there is nobody to give one."""
+        pieces (msgpack bytes each), none when nobody needs one."""
+        self.tiling.seconds["solve"] = time.monotonic() - self._clock
+        clock = time.monotonic()
         candidates = []
         for t, groups in enumerate(tile_groups):
+            people, venues = self.people[t], self._tile_venues[t]
             for g, (members, slot, venue, score) in enumerate(groups):
-                rows = [self.index[m] for m in members]
-                borrows = any(self.tile_of[i] != t for i in rows)
-                candidates.append((borrows, -score, t, g, rows, slot, venue))
-        # groups of a tile's own people first: they never conflict but for a
-        # venue's room; then the groups that borrow, best first
+                rows = people[members]
+                borrows = bool(np.any(self.tile[rows] != t))
+                candidates.append((borrows, -score, t, g, rows.tolist(), slot,
+                                   int(venues[venue]) if venue >= 0 else -1))
+        # groups of a tile's own people first: they never conflict (tiles
+        # share no venue); then the groups that borrow, best first
         candidates.sort(key=lambda c: c[:4])
-        self.used = {}
-        self.kept, placed, freed = [], set(), set()
-        for _, _, t, g, rows, slot, venue in candidates:
-            free = [i for i in rows if i not in placed]
-            room = venue is None or self.used.get((venue, slot), 0) < self.capacity[
-                self.venue_index[venue]]
-            if len(free) < len(rows):
-                self.tiling.conflicts += 1
-                if not room or not self._makes_group(free):
-                    self.tiling.dissolved += 1
-                    freed.update(free)
-                    continue
-            elif not room:
-                self.tiling.dissolved += 1
-                freed.update(free)
-                continue
-            self.kept.append(((t, g), free, slot, venue))
-            placed.update(free)
-            if venue is not None:
-                self.used[(venue, slot)] = self.used.get((venue, slot), 0) + 1
+        slots = lib.lm_slot_count()
+        self.used = np.zeros((len(self.venue_ids), slots), dtype=np.int64)
+        self.kept = []
+        placed = np.zeros(self.n, dtype=bool)
+        freed = np.zeros(self.n, dtype=bool)
+        for borrows, _, t, g, rows, slot, venue in candidates:
+            if borrows:
+                free = [i for i in rows if not placed[i]]
+                if len(free) < len(rows):
+                    self.tiling.conflicts += 1
+                    if not self._makes_group(free):
+                        self.tiling.dissolved += 1
+                        freed[free] = True
+                        continue
+                rows = free
+            self.kept.append(((t, g), rows, slot, venue))
+            placed[rows] = True
+            if venue >= 0:
+                self.used[venue, slot] += 1
         # the groups in the order of the tiles' results: one tile gives the
         # single-process result as it is
         self.kept.sort(key=lambda k: k[0])
-        if self.count == 1:
-            return None
-        second = sorted(i for i in range(len(self.table.rows)) if i not in placed and (
-            i in freed or self._near_border(i)))
-        self.tiling.second_pass = len(second)
-        if not second:
-            return None
-        return self.table.msgpack("%s second pass" % self.name, second, self._room_left())
+        pieces = [] if self.count == 1 else self._second_pass(placed, freed)
+        self.tiling.seconds["reconcile"] = time.monotonic() - clock
+        return pieces
 
     def _makes_group(self, rows):
-        newcomers = sum(1 for i in rows if self.newcomer[i])
+        newcomers = int(self.newcomer[rows].sum())
         return (len(rows) >= self.min_size and newcomers >= self.min_per_role
                 and len(rows) - newcomers >= self.min_per_role)
 
-    def _near_border(self, i):
-        lat, lon = self.table.lat[i], self.table.lon[i]
-        if math.isnan(lat) or math.isnan(lon):
-            return True  # dealt to a tile by hash: any tile could have placed them
-        own = self.tile_of[i]
-        return any(_distance_to_box(lat, lon, box) <= self.halo_km
-                   for t, (_, _, _, box) in enumerate(self.tiles) if t != own)
-
-    def _room_left(self):
-        """Venue rows for the second pass: open only in the slots with room
-        left, with the least room left of those as capacity (never more than
-        what is left in any slot)."""
+    def _second_pass(self, placed, freed):
+        """The second pass: the unplaced who were freed, live near another
+        tile or have no home (with venues: the nearest few of each role to
+        every venue with room left), with the venues' room left. Returns its
+        msgpack bytes in a list (empty when nobody needs it)."""
+        want = ~placed & (freed | self.border)
+        want[self.homeless] = ~placed[self.homeless]
+        room = None
+        if len(self.venue_ids):
+            slots = self.used.shape[1]
+            is_open = np.array([[m >> s & 1 for s in range(slots)] for m in self.open_mask],
+                               dtype=bool).reshape(len(self.venue_ids), slots)
+            room = np.where(is_open, np.array(self.capacity)[:, None] - self.used, 0)
+            with_room = np.flatnonzero(room.max(axis=1) > 0)
+            if not len(with_room):
+                return []
+            # the nearest few of each role to every venue with room (as the
+            # library's fill lists them): in a dense city everybody unplaced
+            # is near a border, and nearly all of them near no free place
+            located = self.located[want[self.located]]
+            share = SECOND_PASS_PER_PLACE * room[with_room].sum(axis=1)
+            reach = np.where(np.isfinite(self.reach[located]), self.reach[located],
+                             self.default_km)
+            mask = lib.lm_pool_availability_mask
+            handle = self.pool._handle()
+            free = np.array([mask(handle, int(i)) for i in located], dtype=np.uint64)
+            venue_free = (room[with_room] > 0) @ (np.uint64(1) << np.arange(
+                room.shape[1], dtype=np.uint64))
+            near = _tiles.nearest_per_venue(
+                self.lat[located], self.lon[located], reach, self.newcomer[located], free,
+                self.venue_lat[with_room], self.venue_lon[with_room], venue_free, share,
+                self.halo_km, self.poleward)
+            want[located] = False
+            want[located[near]] = True
+        second = np.flatnonzero(want)
+        self.tiling.second_pass = len(second)
+        if not len(second):
+            return []
+        self._second_people = [second]
+        self._second_venues = [np.zeros(0, dtype=np.int64) if room is None else with_room]
         rows = []
-        for v, row in enumerate(self.table.venue_rows):
-            vid = self.table.venue_ids[v]
-            left = {s: self.capacity[v] - self.used.get((vid, s), 0)
-                    for s in range(lib.lm_slot_count()) if self.open_mask[v] >> s & 1}
-            left = {s: r for s, r in left.items() if r > 0}
-            if not left:
-                continue
-            row = list(row)
-            row[self.table.venue_open] = ";".join(
-                text(lib.lm_slot_label(s)) for s in sorted(left))
-            row[self.table.venue_capacity] = str(min(left.values()))
+        for v in self._second_venues[0]:
+            row = list(self.bytes.venues[v])
+            left = room[v]
+            row[3] = int(sum(1 << s for s in range(len(left)) if left[s] > 0))
+            row[4] = int(left[left > 0].min())
             rows.append(row)
-        return rows
+        return [self.bytes.subset(second, rows)]
 
-    def add_second_pass(self, groups):
-        for g, (members, slot, venue, _) in enumerate(groups):
-            self.kept.append(((self.count, g), [self.index[m] for m in members], slot, venue))
-            self.tiling.second_pass_placed += len(members)
+    def submit_second(self, client, pieces):
+        self._clock = time.monotonic()
+        return [_submit(client, data, "%s second pass %d" % (self.name, p), self.taxonomy,
+                        self.options) for p, data in enumerate(pieces)]
+
+    def add_second_pass(self, piece_groups):
+        for p, groups in enumerate(piece_groups):
+            people, venues = self._second_people[p], self._second_venues[p]
+            for g, (members, slot, venue, _) in enumerate(groups):
+                rows = people[members].tolist()
+                self.kept.append(((self.count + p, g), rows, slot,
+                                  int(venues[venue]) if venue >= 0 else -1))
+                self.tiling.second_pass_placed += len(rows)
+        self.tiling.seconds["second_pass"] = time.monotonic() - self._clock
 
     def finish(self, csv_path=None, json_path=None):
         """Scores the kept groups with lm_groups_evaluate on the whole pool;
         a group with a violation (none expected) is dissolved and the rest
         scored again."""
+        clock = time.monotonic()
         handle = self.pool._handle()
         evaluate_options = {k: v for k, v in self.options.items()
                             if k in ("min_size", "max_size", "min_per_role", "weights",
                                      "language", "max_km")}
         kept = list(self.kept)
+        assign, set_slot, set_venue = (lib.lm_grouping_assign, lib.lm_grouping_set_slot,
+                                       lib.lm_grouping_set_venue)
         with parameters(None, **evaluate_options) as params:
             while True:
                 with owned(lib.lm_grouping_new, lib.lm_grouping_free, _GROUPING_P) as grouping, \
                         owned(lib.lm_result_new, lib.lm_result_free, _RESULT_P) as result:
                     for g, (_, rows, slot, venue) in enumerate(kept):
                         for i in rows:
-                            check(lib.lm_grouping_assign(grouping, i, g), grouping)
-                        if slot is not None:
-                            check(lib.lm_grouping_set_slot(grouping, g, slot), grouping)
-                        if venue is not None:
-                            check(lib.lm_grouping_set_venue(grouping, g,
-                                                            self.venue_index[venue]), grouping)
+                            status = assign(grouping, i, g)
+                            if status:
+                                check(status, grouping)
+                        if slot is not None and slot >= 0:
+                            check(set_slot(grouping, g, slot), grouping)
+                        if venue >= 0:
+                            check(set_venue(grouping, g, venue), grouping)
                     check(lib.lm_groups_evaluate(handle, params, grouping, result),
                           result, grouping, params, handle)
                     broken = {lib.lm_result_violation_group(result, k)
@@ -414,7 +402,7 @@ class _Run:
                     mu = lib.lm_params_get_double(params, api.LM_PARAM_MU)
                     total = lib.lm_result_total(result)
                     out = _results.read(handle, result, bound=(
-                        bound, _results.gap(bound, total, mu, len(self.table.rows))))
+                        bound, _results.gap(bound, total, mu, self.n)))
                     if csv_path is not None:
                         check(lib.lm_result_save_csv(result, handle, c_path(csv_path)),
                               result, handle)
@@ -422,20 +410,36 @@ class _Run:
         out.tiling = self.tiling
         if json_path is not None:
             _write_json(json_path, out.to_json_dict())
+        self.tiling.seconds["finish"] = time.monotonic() - clock
         return out
 
 
-def _submit(client, data, name, options):
+def _submit(client, data, name, taxonomy, options):
     with warnings.catch_warnings():
         # the tile's bytes travel with the task on purpose: the scheduler keeps
         # them, so a tile whose worker dies is run again elsewhere
         warnings.simplefilter("ignore")
-        return client.submit(_solve_tile, data, name, options, pure=False)
+        return client.submit(_solve_tile, data, name, taxonomy, options, pure=False)
+
+
+def _json_text(document):
+    """The JSON of `lmatch groups --json`: each group and each unassigned
+    person on a line of their own, written by json's C encoder (an indented
+    dump of a million people takes the pure-Python one, ten times slower)."""
+    lines = []
+    for key, value in document.items():
+        head = json.dumps(key, ensure_ascii=False) + ": "
+        if isinstance(value, list) and value:
+            lines.append(head + "[\n    " + ",\n    ".join(
+                json.dumps(item, ensure_ascii=False) for item in value) + "\n  ]")
+        else:
+            lines.append(head + json.dumps(value, ensure_ascii=False))
+    return "{\n  " + ",\n  ".join(lines) + "\n}\n"
 
 
 def _write_json(path, document):
     """The JSON of `lmatch groups --json`, written private (0600) and atomic."""
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = _json_text(document)
     if path == "-":
         sys.stdout.write(text)
         return
@@ -452,9 +456,10 @@ def _write_json(path, document):
 
 # ---- the calls ------------------------------------------------------------------
 
-def _as_pool(pool, venues):
+def _as_pool(pool, venues, taxonomy):
     """(libmatch.Pool, whether we made it) from a Pool, a file, a DataFrame
-    or a dask DataFrame."""
+    or a dask DataFrame; taxonomy: a taxonomy CSV for the pools we read (a
+    Pool keeps its own)."""
     if isinstance(pool, Pool):
         if venues is not None:
             pool.add_venues(venues)
@@ -462,7 +467,7 @@ def _as_pool(pool, venues):
     if hasattr(pool, "compute") and hasattr(pool, "npartitions"):  # a dask DataFrame
         pool = pool.compute()
     if isinstance(pool, (str, bytes, os.PathLike)):
-        made = Pool.from_file(pool)
+        made = Pool.from_file(pool, taxonomy=taxonomy)
         try:
             if venues is not None:
                 made.add_venues(venues)
@@ -470,10 +475,21 @@ def _as_pool(pool, venues):
             made.close()
             raise
         return made, True
-    return Pool.from_dataframe(pool, venues=venues), True
+    return Pool.from_dataframe(pool, venues=venues, taxonomy=taxonomy), True
 
 
-def form_groups_many(pools, client, tiles=None, seed=None, venues=None, **options):
+def _run_all(runs, client):
+    """Runs pools' tiles on the cluster together, then their second passes
+    together."""
+    futures = [run.submit_tiles(client) for run in runs]
+    pieces = [run.reconcile(client.gather(f)) for run, f in zip(runs, futures)]
+    second = [run.submit_second(client, p) for run, p in zip(runs, pieces)]
+    for run, f in zip(runs, second):
+        run.add_second_pass(client.gather(f))
+
+
+def form_groups_many(pools, client, tiles=None, seed=None, venues=None, taxonomy=None,
+                     halo=None, threads=None, **options):
     """form_groups() for many independent pools at once (one per city, say):
     every tile of every pool is on the cluster together. pools: a list of
     pools (each as form_groups() takes it); venues: None or a list, one
@@ -485,20 +501,14 @@ def form_groups_many(pools, client, tiles=None, seed=None, venues=None, **option
     made, runs = [], []
     try:
         for k, (pool, pool_venues) in enumerate(zip(pools, venues)):
-            handle, ours = _as_pool(pool, pool_venues)
+            handle, ours = _as_pool(pool, pool_venues, taxonomy)
             if ours:
                 made.append(handle)
             name = str(pool) if isinstance(pool, (str, os.PathLike)) else "pool %d" % k
-            runs.append(_Run(handle, name, tiles, seed, options))
-        futures = [run.submit_tiles(client) for run in runs]
-        tile_groups = [client.gather(f) for f in futures]
-        second = [run.reconcile(groups) for run, groups in zip(runs, tile_groups)]
-        second_futures = [None if data is None else _submit(
-            client, data, "%s second pass" % run.name, run.options)
-            for run, data in zip(runs, second)]
-        for run, future in zip(runs, second_futures):
-            if future is not None:
-                run.add_second_pass(future.result())
+            runs.append(_Run(handle, name, tiles, seed, options,
+                             DEFAULT_HALO if halo is None else halo, threads,
+                             _cluster_threads(client)))
+        _run_all(runs, client)
         return [run.finish() for run in runs]
     finally:
         for pool in made:
@@ -506,28 +516,31 @@ def form_groups_many(pools, client, tiles=None, seed=None, venues=None, **option
 
 
 def form_groups(pool, client, tiles=None, seed=None, venues=None, csv_path=None,
-                json_path=None, **options):
+                json_path=None, taxonomy=None, halo=None, threads=None, **options):
     """Forms groups of one pool on a Dask cluster (module docstring).
 
-    pool: a libmatch.Pool, a pool file (CSV, msgpack), a pandas DataFrame or
-    a dask DataFrame with the pool CSV's columns; venues: a venues CSV,
-    records or DataFrame to add. client: a distributed.Client. tiles: how
-    many tiles (default: one per DEFAULT_TILE_SIZE participants). seed and
-    the other options (min_size, max_size, min_per_role, weights, effort,
-    language, max_km, time_limit) are those of Pool.form_groups(); each tile
-    runs on one thread. csv_path / json_path: also write the groups CSV and
-    the JSON of `lmatch groups`. Returns a libmatch.Result with `tiling`, a
-    Tiling of what the run did."""
+    pool: a libmatch.Pool (its taxonomy goes with every tile), a pool file
+    (CSV, msgpack), a pandas DataFrame or a dask DataFrame with the pool
+    CSV's columns; taxonomy: a taxonomy CSV to read those with; venues: a
+    venues CSV, records or DataFrame to add. client: a distributed.Client.
+    tiles: how many tiles (default: one up to DEFAULT_TILE_SIZE participants,
+    else one per worker thread of the cluster and at least one per
+    MAX_TILE_SIZE; the same bytes come out for the same number of tiles).
+    halo: the share of a tile's own people it may borrow from its
+    neighbours (default DEFAULT_HALO). threads: the threads of each tile's
+    solve (default DEFAULT_THREADS; the result does not depend on it). seed
+    and the other options (min_size, max_size, min_per_role, weights, effort,
+    language, max_km, time_limit) are those of Pool.form_groups().
+    csv_path / json_path: also write the groups CSV and the JSON of `lmatch
+    groups`. Returns a libmatch.Result with `tiling`, a Tiling of what the
+    run did."""
     _require_dask()
-    handle, ours = _as_pool(pool, venues)
+    handle, ours = _as_pool(pool, venues, taxonomy)
     try:
         name = str(pool) if isinstance(pool, (str, os.PathLike)) else "pool"
-        run = _Run(handle, name, tiles, seed, options)
-        groups = client.gather(run.submit_tiles(client))
-        data = run.reconcile(groups)
-        if data is not None:
-            run.add_second_pass(_submit(client, data, "%s second pass" % name,
-                                        run.options).result())
+        run = _Run(handle, name, tiles, seed, options,
+                   DEFAULT_HALO if halo is None else halo, threads, _cluster_threads(client))
+        _run_all([run], client)
         return run.finish(csv_path=csv_path, json_path=json_path)
     finally:
         if ours:
@@ -538,7 +551,8 @@ def form_groups(pool, client, tiles=None, seed=None, venues=None, csv_path=None,
 
 _USAGE = """\
 python3 -m libmatch.distributed groups POOL [--venues V] [--seed S]
-       [--workers N | --scheduler tcp://HOST:PORT] [--tiles K] [-o GROUPS.csv] [--json OUT.json]"""
+       [--workers N | --scheduler tcp://HOST:PORT] [--tiles K] [-o GROUPS.csv] [--json OUT.json]
+       [--taxonomy FILE] [--halo F] [--threads T] [--effort E] [--max-km K] [--timings]"""
 
 
 def _parser():
@@ -560,10 +574,25 @@ def _parser():
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="use a running Dask scheduler instead of a local cluster")
     groups.add_argument("--tiles", metavar="K", type=int,
-                        help="cut the pool into K tiles (default: one per %d participants)"
-                        % DEFAULT_TILE_SIZE)
+                        help="cut the pool into K tiles (default: one up to %d participants, "
+                        "else one per worker thread, at least one per %d; the same K gives "
+                        "the same bytes on any cluster)" % (DEFAULT_TILE_SIZE, MAX_TILE_SIZE))
+    groups.add_argument("--halo", metavar="F", type=float,
+                        help="a tile may borrow up to F x its own people from the tiles "
+                             "around it, the nearest first (0 to 1, default %g)" % DEFAULT_HALO)
+    groups.add_argument("--threads", metavar="T", type=int,
+                        help="threads of each tile's solve (default %d; the result does "
+                             "not depend on it)" % DEFAULT_THREADS)
+    groups.add_argument("--taxonomy", metavar="FILE",
+                        help="topics from a taxonomy CSV instead of the default, as lmatch "
+                             "groups --taxonomy (every tile gets them)")
     groups.add_argument("--effort", metavar="E", type=int,
                         help="search rounds per participant, as lmatch groups --effort")
+    groups.add_argument("--max-km", metavar="K", type=float,
+                        help="travel distance for who gives none (default 5), as lmatch "
+                             "groups --max-km")
+    groups.add_argument("--timings", action="store_true",
+                        help="print the wall time of each phase on standard error")
     groups.add_argument("-o", "--output", metavar="GROUPS.csv", help="write the groups CSV")
     groups.add_argument("--json", metavar="OUT.json",
                         help="write the JSON result ('-' for standard output)")
@@ -579,6 +608,12 @@ def main(argv=None):
         parser.error("--tiles must be at least 1")
     if not 0 <= args.seed < 2 ** 64:
         parser.error("--seed must be in [0, 2**64)")
+    if args.halo is not None and not 0 <= args.halo <= 1:
+        parser.error("--halo must be between 0 and 1")
+    if args.threads is not None and args.threads < 1:
+        parser.error("--threads must be at least 1")
+    if args.max_km is not None and not args.max_km > 0:
+        parser.error("--max-km must be more than 0")
     try:
         _require_dask()
     except ImportError as error:
@@ -587,7 +622,9 @@ def main(argv=None):
     import logging
     from libmatch import distributed as this  # workers import the functions by this name
     from libmatch.errors import Error
-    options = {} if args.effort is None else {"effort": args.effort}
+    options = {k: v for k, v in (("effort", args.effort), ("max_km", args.max_km),
+                                 ("halo", args.halo), ("threads", args.threads),
+                                 ("taxonomy", args.taxonomy)) if v is not None}
     cluster = None
     try:
         if args.scheduler:
@@ -615,6 +652,10 @@ def main(argv=None):
                   result.tiling.tiles, result.tiling.conflicts,
                   result.tiling.second_pass_placed, result.tiling.second_pass),
               file=sys.stderr if args.output or args.json else sys.stdout)
+    if args.timings:
+        print("phases (s): %s" % ", ".join("%s %.2f" % item
+                                            for item in result.tiling.seconds.items()),
+              file=sys.stderr)
     return 0
 
 
