@@ -50,8 +50,8 @@ int cli_getopt(int argc, char **argv, const char *short_options,
 /* Prints usage text to stdout and returns CLI_OK (for --help). */
 int cli_help(const char *usage);
 
-/* Prints "lmatch COMMAND: <message>" and a pointer to --help to stderr and
- * returns CLI_USAGE. */
+/* Prints "lmatch COMMAND: <message>" (escaped, see cli_escaped) and a
+ * pointer to --help to stderr and returns CLI_USAGE. */
 int cli_usage_error(const char *command, const char *format, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -75,7 +75,15 @@ bool cli_parse_double(const char *command, const char *option, const char *text,
  * is left out when the detail already starts with it. */
 int cli_report(int status, const void *object, const char *context);
 
-/* Prints "lmatch: <message>" to stderr and returns CLI_BAD_INPUT. */
+/* text (a file name or other text from the command line) with control
+ * characters written \xNN, the escaping of the library's messages
+ * (lm_escape_controls), so that a name cannot send the terminal an escape
+ * sequence. Every printed path goes through it; cli_error(),
+ * cli_usage_error() and cli_report() escape their whole message. The text
+ * lives in one of four rotating buffers: at most four calls per printf. */
+const char *cli_escaped(const char *text);
+
+/* Prints "lmatch: <message>" (escaped) to stderr and returns CLI_BAD_INPUT. */
 int cli_error(const char *format, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))

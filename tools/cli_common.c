@@ -8,6 +8,49 @@
 #include <string.h>
 #include <strings.h>
 
+/* ---- text from the command line ------------------------------------------- */
+
+/* Four rotating buffers, each large enough for a path of PATH_MAX bytes
+ * with every byte escaped (4 bytes out per byte in); longer text is cut. */
+#define ESCAPED_SIZE (4 * 4096 + 1)
+
+const char *cli_escaped(const char *text)
+{
+    static char buffers[4][ESCAPED_SIZE];
+    static unsigned next;
+    char *out = buffers[next++ % 4];
+    lm_escape_controls(out, ESCAPED_SIZE, text ? text : "(null)");
+    return out;
+}
+
+/* vfprintf to stderr with control characters escaped (lm_escape_controls):
+ * the messages below quote file names and option values from the command
+ * line. */
+static void print_escaped(const char *format, va_list args)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 0)))
+#endif
+    ;
+
+static void print_escaped(const char *format, va_list args)
+{
+    va_list again;
+    va_copy(again, args);
+    int length = vsnprintf(NULL, 0, format, args);
+    char *raw = length >= 0 ? malloc((size_t)length + 1) : NULL;
+    char *escaped = raw ? malloc(4 * (size_t)length + 1) : NULL;
+    if (escaped) {
+        vsnprintf(raw, (size_t)length + 1, format, again);
+        lm_escape_controls(escaped, 4 * (size_t)length + 1, raw);
+        fputs(escaped, stderr);
+    } else {
+        fputs("(out of memory)", stderr);
+    }
+    va_end(again);
+    free(escaped);
+    free(raw);
+}
+
 /* ---- option parsing ------------------------------------------------------- */
 
 int cli_getopt(int argc, char **argv, const char *short_options,
@@ -42,7 +85,7 @@ int cli_usage_error(const char *command, const char *format, ...)
     fprintf(stderr, "lmatch %s: ", command);
     va_list args;
     va_start(args, format);
-    vfprintf(stderr, format, args);
+    print_escaped(format, args);
     va_end(args);
     fprintf(stderr, "\nTry 'lmatch %s --help'.\n", command);
     return CLI_USAGE;
@@ -107,7 +150,7 @@ int cli_error(const char *format, ...)
     fputs("lmatch: ", stderr);
     va_list args;
     va_start(args, format);
-    vfprintf(stderr, format, args);
+    print_escaped(format, args);
     va_end(args);
     fputc('\n', stderr);
     return CLI_BAD_INPUT;
@@ -118,8 +161,8 @@ int cli_report(int status, const void *object, const char *context)
     const char *detail = object ? lm_errmsg(object) : "";
     if (!detail || !detail[0])
         detail = lm_strerror(status);
-    if (context && !strstr(detail, context))
-        fprintf(stderr, "lmatch: %s: %s\n", context, detail);
+    if (context && !strstr(detail, cli_escaped(context)))
+        fprintf(stderr, "lmatch: %s: %s\n", cli_escaped(context), detail);
     else
         fprintf(stderr, "lmatch: %s\n", detail);
     return CLI_BAD_INPUT;
@@ -158,11 +201,11 @@ static void print_warnings(const cli_pool_source *source, const lm_pool *pool)
         const char *file = cli_warning_file(source, k);
         const char *column = lm_pool_warning_column(pool, k);
         size_t line = lm_pool_warning_line(pool, k);
-        fprintf(stderr, "lmatch: warning: %s", file ? file : "pool");
+        fprintf(stderr, "lmatch: warning: %s", file ? cli_escaped(file) : "pool");
         if (line)
             fprintf(stderr, " line %zu", line);
         if (column && column[0])
-            fprintf(stderr, ", column '%s'", column);
+            fprintf(stderr, ", column '%s'", cli_escaped(column));
         fprintf(stderr, ": %s\n", lm_pool_warning_message(pool, k));
     }
 }
@@ -199,7 +242,7 @@ int cli_load_pool(cli_pool_source *source, lm_pool **pool)
             fprintf(stderr, "lmatch: %s\n", message);
         }
         fprintf(stderr, "lmatch: %zu error%s in %s; nothing was loaded\n", errors,
-                errors == 1 ? "" : "s", failed_file);
+                errors == 1 ? "" : "s", cli_escaped(failed_file));
     } else if (status != LM_OK) {
         cli_report(status, *pool, failed_file);
     }

@@ -28,7 +28,8 @@ int cli_lifecycle_load(const char *command, const lm_pool *pool, lm_params *para
             return cli_error("out of memory");
         if (!quiet && l->left)
             fprintf(stderr, "lmatch %s: %zu %s of %s no longer in the pool left their group\n",
-                    command, l->left, l->left == 1 ? "person" : "people", l->keep_path);
+                    command, l->left, l->left == 1 ? "person" : "people",
+                    cli_escaped(l->keep_path));
     }
     if (l->constraints_path) {
         if (lm_constraints_new(pool, &l->constraints) != LM_OK)

@@ -30,7 +30,7 @@ int cli_read_passphrase(const char *path, char *buffer, size_t size, size_t *len
     if (fstat(fd, &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)))
         fprintf(stderr, "lmatch: warning: passphrase file '%s' is accessible by others (mode "
                         "%04o); 'chmod 600' it\n",
-                path, (unsigned)(info.st_mode & 07777));
+                cli_escaped(path), (unsigned)(info.st_mode & 07777));
     size_t used = 0;
     for (;;) {
         ssize_t got = read(fd, buffer + used, size - used);

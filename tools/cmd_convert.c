@@ -96,10 +96,10 @@ static int write_output(const convert_options *o, lm_pool *pool, int msgpack,
     } else if (!msgpack && lm_pool_venue_count(pool)) {
         fprintf(stderr, "lmatch: warning: the %zu venues are not in '%s': use --venues-out "
                         "FILE to keep them\n",
-                lm_pool_venue_count(pool), o->out);
+                lm_pool_venue_count(pool), cli_escaped(o->out));
     }
     fprintf(stderr, "lmatch: wrote %zu participants%s to '%s' (%s)\n", lm_pool_size(pool),
-            msgpack && lm_pool_venue_count(pool) ? " and their venues" : "", o->out,
+            msgpack && lm_pool_venue_count(pool) ? " and their venues" : "", cli_escaped(o->out),
             !msgpack ? "CSV" : out_key ? "encrypted msgpack" : "msgpack");
     return CLI_OK;
 }
@@ -128,8 +128,8 @@ static int convert(const char *command, convert_options *o)
     lm_format in_format = LM_FORMAT_CSV;
     if (code == CLI_OK && lm_format_detect_file(o->in, &in_format) == LM_OK &&
         in_format == LM_FORMAT_ENCRYPTED && !out_key)
-        fprintf(stderr, "lmatch: warning: '%s' is encrypted, '%s' will not be\n", o->in,
-                o->out);
+        fprintf(stderr, "lmatch: warning: '%s' is encrypted, '%s' will not be\n",
+                cli_escaped(o->in), cli_escaped(o->out));
     if (code == CLI_OK)
         code = write_output(o, pool, msgpack, out_key);
     lm_pool_free(pool);

@@ -126,9 +126,9 @@ int cmd_gen(int argc, char **argv)
         for (size_t p = 0; p < lm_pool_size(pool); p++)
             newcomers += lm_pool_role(pool, p) == LM_NEWCOMER;
         fprintf(stderr, "lmatch gen: wrote %zu participants (%zu newcomers) to %s", o.participants,
-                newcomers, o.output);
+                newcomers, cli_escaped(o.output));
         if (o.venues)
-            fprintf(stderr, " and %zu venues to %s", o.venues, o.venues_out);
+            fprintf(stderr, " and %zu venues to %s", o.venues, cli_escaped(o.venues_out));
         if (o.cities)
             fprintf(stderr, " in %zu cities", o.cities);
         fputc('\n', stderr);

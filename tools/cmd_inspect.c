@@ -400,7 +400,7 @@ int cmd_inspect(int argc, char **argv)
     if (json) {
         code = print_json(pool, source.venues != NULL);
     } else {
-        printf("%s\n", source.path);
+        printf("%s\n", cli_escaped(source.path));
         cli_print_pool_summary(stdout, pool);
         size_t warnings = lm_pool_warning_count(pool);
         if (warnings)

@@ -126,10 +126,10 @@ int cmd_keygen(int argc, char **argv)
     if (code == CLI_OK && passphrase_file)
         fprintf(stderr, "lmatch: wrote the key of the passphrase in '%s' to '%s' (mode 0600), "
                         "with its salt; keep it secret\n",
-                passphrase_file, output);
+                cli_escaped(passphrase_file), cli_escaped(output));
     else if (code == CLI_OK)
         fprintf(stderr, "lmatch: wrote a new key to '%s' (mode 0600); keep it secret and keep "
                         "a copy\n",
-                output);
+                cli_escaped(output));
     return code;
 }

@@ -85,7 +85,7 @@ static int parse_error(const char *path, size_t line, const char *format, ...)
 
 static int parse_error(const char *path, size_t line, const char *format, ...)
 {
-    fprintf(stderr, "lmatch: %s line %zu: ", path, line);
+    fprintf(stderr, "lmatch: %s line %zu: ", cli_escaped(path), line);
     va_list args;
     va_start(args, format);
     vfprintf(stderr, format, args);

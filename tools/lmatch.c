@@ -61,7 +61,8 @@ static const command *find_command(const char *name)
 
 static int unknown_command(const char *name)
 {
-    fprintf(stderr, "lmatch: unknown command '%s'\nTry 'lmatch --help'.\n", name);
+    fprintf(stderr, "lmatch: unknown command '%s'\nTry 'lmatch --help'.\n",
+            cli_escaped(name));
     return CLI_USAGE;
 }
 
@@ -100,7 +101,8 @@ int main(int argc, char **argv)
         return wanted->run(2, help_argv);
     }
     if (first[0] == '-') {
-        fprintf(stderr, "lmatch: unknown option '%s'\nTry 'lmatch --help'.\n", first);
+        fprintf(stderr, "lmatch: unknown option '%s'\nTry 'lmatch --help'.\n",
+                cli_escaped(first));
         return CLI_USAGE;
     }
     const command *chosen = find_command(first);

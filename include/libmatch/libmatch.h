@@ -903,6 +903,14 @@ LM_API int64_t lm_result_group_kept(const lm_result *result, size_t group);
 /* Whether the result comes from a continuing run (lm_params_set_keep). */
 LM_API bool lm_result_continuing(const lm_result *result);
 
+/* Copies text into out (size bytes, always NUL-terminated when size > 0,
+ * cut short when full) with every control character written as \xNN: C0
+ * controls, DEL and the UTF-8 C1 controls. The escaping of every message
+ * the library makes from input; for applications that print text from
+ * elsewhere (a file name given on the command line). 4 * strlen(text) + 1
+ * bytes always hold the whole text. Returns the length written. */
+LM_API size_t lm_escape_controls(char *out, size_t size, const char *text);
+
 #ifdef __cplusplus
 }
 #endif

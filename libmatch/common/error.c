@@ -66,6 +66,11 @@ size_t lm__escape_controls(char *out, size_t size, const char *text)
     return used;
 }
 
+size_t lm_escape_controls(char *out, size_t size, const char *text)
+{
+    return out && text ? lm__escape_controls(out, size, text) : 0;
+}
+
 void lm__format_message(char *out, size_t size, const char *format, va_list args)
 {
     char raw[LM_ERRMSG_MAX];

@@ -666,6 +666,7 @@ PROBE(lm_grouping_group_of, IGNORE(lm_grouping_group_of(F.grouping, 0)))
 PROBE(lm_result_member_new, IGNORE(lm_result_member_new(F.result, 0, 0)))
 PROBE(lm_result_group_kept, IGNORE(lm_result_group_kept(F.result, 0)))
 PROBE(lm_result_continuing, IGNORE(lm_result_continuing(F.result)))
+PROBE(lm_escape_controls, IGNORE(lm_escape_controls(text_buffer, sizeof text_buffer, "\x1b[0m")))
 
 typedef struct api_entry {
     const char *name;
@@ -748,7 +749,7 @@ static const api_entry api[] = {
     A(lm_params_set_keep, "solvers"), A(lm_grouping_load_keep_csv, "files"),
     A(lm_grouping_load_keep_csv_buffer, "build"), P(lm_grouping_group_number),
     P(lm_grouping_group_count), P(lm_grouping_group_of), P(lm_result_member_new),
-    P(lm_result_group_kept), P(lm_result_continuing),
+    P(lm_result_group_kept), P(lm_result_continuing), P(lm_escape_controls),
 };
 
 /* The names of every LM_API function of the public header. */
