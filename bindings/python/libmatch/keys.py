@@ -42,6 +42,28 @@ class Key(Handle):
                                                                           len(data))))
 
     @classmethod
+    def derive(cls, passphrase, salt=None):
+        """A key file's key made from a passphrase (lm_key_derive_passphrase:
+        Argon2id, 256 MiB, about a second): the same passphrase and salt give
+        the same key and pseudonyms as `lmatch keygen --passphrase-file FILE
+        --salt HEX`. salt is lm_key_salt_size() bytes or as many pairs of hex
+        digits (the key file's second line); None draws a fresh random one.
+        Unlike from_passphrase(), the key makes pseudonyms, and save() writes
+        it with its salt."""
+        data = c_string(passphrase, "passphrase")
+        if isinstance(salt, str):
+            try:
+                salt = bytes.fromhex(salt)
+            except ValueError:
+                raise ValueError("salt must be hex digits, not %r" % salt) from None
+        elif salt is not None and not isinstance(salt, (bytes, bytearray)):
+            raise TypeError("salt must be bytes or a hex str, not %s" % type(salt).__name__)
+        salt = None if salt is None else bytes(salt)  # the library checks its length
+        size = lib.lm_key_salt_size() if salt is None else len(salt)
+        return cls._build(lambda k: k._checked(lib.lm_key_derive_passphrase(
+            k._handle(), data, len(data), salt, size)))
+
+    @classmethod
     def from_file(cls, path):
         """A key file written by save() (refused when others may read it)."""
         return cls._build(lambda k: k._checked(lib.lm_key_load_file(k._handle(), c_path(path))))
