@@ -159,3 +159,34 @@ def test_pins_move_a_person_into_their_kept_group():
         assert set(first.groups[0].members) <= set(group.members)
         counts = collections.Counter(g.kept for g in second.groups if g.kept)
         assert max(counts.values()) == 1
+
+
+def test_a_new_sign_up_who_fits_one_kept_group_joins_it(tmp_path):
+    # Two kept groups of four with room (max size 6), met at one place,
+    # without venues. Group 1 meets on Monday evening and speaks Dutch,
+    # group 2 on Tuesday evening in English. By hand: x (Dutch, free only
+    # on Monday evening) fits group 1 alone; y (Arabic only) fits neither;
+    # nobody else is free, and two people cannot form a group of four.
+    # So x joins group 1, y stays out, group 2 stays as it was.
+    header = "id,role,interests,offers,wants,languages,availability,lat,lon,max_km,step_free,host"
+    rows = []
+    for group, (language, slot) in enumerate([("nl", "mon-evening"), ("en", "tue-evening")], 1):
+        for k, role in enumerate(["newcomer", "newcomer", "resident", "resident"]):
+            rows.append("g%d%d,%s,music,,,%s,%s,52.09,5.12,5,no,no" %
+                        (group, k, role, language, slot))
+    rows.append("x,newcomer,music,,,nl;fr,mon-evening,52.091,5.121,5,no,no")
+    rows.append("y,resident,music,,,ar,mon-evening;tue-evening,52.091,5.121,5,no,no")
+    (tmp_path / "pool.csv").write_text("\n".join([header] + rows) + "\n")
+    with open(tmp_path / "groups.csv", "w") as f:
+        f.write("group,id,slot,venue\n")
+        for group, slot in [(1, "mon-evening"), (2, "tue-evening")]:
+            for k in range(4):
+                f.write("%d,g%d%d,%s,\n" % (group, group, k, slot))
+    with libmatch.Pool.from_csv(tmp_path / "pool.csv") as pool:
+        result = pool.form_groups(seed=1, effort=2, keep=str(tmp_path / "groups.csv"))
+    by_kept = {g.kept: g for g in result.groups}
+    assert sorted(by_kept) == [1, 2] and len(result.groups) == 2
+    assert sorted(by_kept[1].members) == ["g10", "g11", "g12", "g13", "x"]
+    assert dict(zip(by_kept[1].members, by_kept[1].new))["x"] is True
+    assert sorted(by_kept[2].members) == ["g20", "g21", "g22", "g23"]
+    assert (by_kept[1].slot_label, by_kept[2].slot_label) == ("mon-evening", "tue-evening")
