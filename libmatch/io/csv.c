@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io/csv_internal.h"
+#include "io/file_map_internal.h"
 #include "model/model_internal.h"
 
 /* ---- tokenizer --------------------------------------------------------------- */
@@ -232,6 +233,11 @@ int lm__csv_next(lm_csv *csv, bool *record)
         break;
     }
     *record = true;
+    if (csv->consumed && csv->pos - csv->consumed_at >= LM_FILE_MAP_STEP) {
+        /* The record is copied into text: the bytes before pos are done. */
+        csv->consumed_at = csv->pos;
+        csv->consumed(csv->consumed_context, csv->pos);
+    }
     return LM_OK;
 }
 

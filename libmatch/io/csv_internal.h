@@ -1,7 +1,8 @@
 /* The CSV layer: an RFC 4180 tokenizer over a buffer in memory, the column
  * values (numbers come from common/text_internal.h, read and written without
  * the C locale), and the CSV writers (also used by tests and the fuzzer for
- * round trips). Files are read whole with common/files_internal.h. */
+ * round trips). Files are mapped by io/file_map_internal.h, which hands
+ * back the pages the tokenizer is done with (lm_csv.consumed). */
 #ifndef LM_CSV_INTERNAL_H
 #define LM_CSV_INTERNAL_H
 
@@ -28,10 +29,18 @@ typedef struct lm_csv {
     char *text;
     size_t text_length, text_capacity;
     size_t field_count;
+    /* Set after lm__csv_init() (which clears it): called as the reading
+     * passes each LM_FILE_MAP_STEP bytes (io/file_map_internal.h) with the
+     * offset before which no byte of data is read again; a loader from a
+     * mapped file hands those pages back. */
+    void (*consumed)(void *context, size_t upto);
+    void *consumed_context;
+    size_t consumed_at;
     size_t starts[LM_CSV_MAX_FIELDS]; /* offset of each field in text */
     bool quoted[LM_CSV_MAX_FIELDS];   /* whether each field was quoted */
     char error[LM_ERRMSG_MAX];        /* "line 7: unterminated quoted field" */
 } lm_csv;
+
 
 /* Starts tokenizing (skips a UTF-8 byte-order mark). LM_E_TOO_LARGE beyond
  * LM_CSV_MAX_FILE bytes, with csv->error set. Always pair with
@@ -97,6 +106,11 @@ void lm__csv_put_field(FILE *file, const char *text, bool last);
 /* The CSV writers behind lm_pool_save_csv(), lm_pool_save_venues_csv() and
  * lm_result_save_csv(); they set a message on their object on failure. */
 int lm__pool_write_csv(lm_pool *pool, FILE *file);
+
+struct lm_file_map;
+/* lm_pool_load_csv() from a mapped file (io/file_map_internal.h), whose
+ * pages it hands back as it reads; name is the file's for messages. */
+int lm__pool_load_csv_map(lm_pool *pool, const char *name, struct lm_file_map *map);
 int lm__pool_write_venues_csv(lm_pool *pool, FILE *file);
 int lm__result_write_csv(lm_result *result, const lm_pool *pool, FILE *file);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/model_internal.h"
+#include "io/file_map_internal.h"
 #include "io/msgpack_internal.h"
 
 #define PARTICIPANT_FIELDS 11
@@ -137,7 +138,21 @@ typedef struct load_state {
     size_t count_before; /* participants of the pool before this file */
     bool seen_taxonomy, seen_participants;
     lm_entry *scratch; /* room for three full vectors */
+    lm_file_map *map;  /* where the plain bytes are mapped, or NULL */
+    size_t map_offset; /* of the plain bytes in the mapping */
+    size_t released;   /* reader offset up to which pages went back */
 } load_state;
+
+/* Hands the pages the reader has passed back to the kernel (a mapped,
+ * unencrypted file), every LM_FILE_MAP_STEP: the participants are copied
+ * out. */
+static void hand_back(load_state *s)
+{
+    if (s->map && s->reader.offset - s->released >= LM_FILE_MAP_STEP) {
+        s->released = s->reader.offset;
+        lm__file_map_release(s->map, s->map_offset + s->reader.offset);
+    }
+}
 
 static int read_taxonomy(load_state *s)
 {
@@ -423,8 +438,10 @@ static int read_list(load_state *s, int (*read_one)(load_state *), const char *w
     size_t count;
     if (lm__mp_read_array(r, &count) != LM_OK)
         return r->status;
-    for (size_t k = 0; k < count && r->status == LM_OK; k++)
+    for (size_t k = 0; k < count && r->status == LM_OK; k++) {
         read_one(s);
+        hand_back(s);
+    }
     return r->status;
 }
 
@@ -517,8 +534,23 @@ static int read_body(load_state *s)
     return r->status;
 }
 
+static int load_msgpack(lm_pool *pool, const char *name, const void *data, size_t size,
+                        const lm_key *key, lm_file_map *map);
+
 int lm_pool_load_msgpack_buffer(lm_pool *pool, const char *name, const void *data,
                                 size_t size, const lm_key *key)
+{
+    return load_msgpack(pool, name, data, size, key, NULL);
+}
+
+int lm__pool_load_msgpack_map(lm_pool *pool, const char *name, lm_file_map *map,
+                              const lm_key *key)
+{
+    return load_msgpack(pool, name, map->data, map->size, key, map);
+}
+
+static int load_msgpack(lm_pool *pool, const char *name, const void *data, size_t size,
+                        const lm_key *key, lm_file_map *map)
 {
     if (!pool)
         return LM_E_INVALID;
@@ -534,6 +566,12 @@ int lm_pool_load_msgpack_buffer(lm_pool *pool, const char *name, const void *dat
     size_t count = pool->count, venues = pool->venue_count, warnings = pool->warning_count;
     size_t columns = pool->display_count;
     load_state s = {.pool = pool, .count_before = count};
+    /* Pages go back only when the reader reads the mapping itself, not a
+     * decrypted copy. */
+    if (map && plain.data >= map->data && plain.data < map->data + map->size) {
+        s.map = map;
+        s.map_offset = (size_t)(plain.data - map->data);
+    }
     size_t topics = pool->taxonomy->topic_count;
     s.scratch = lm__malloc(3 * (topics ? topics : 1) * sizeof *s.scratch);
     if (!s.scratch) {

@@ -117,6 +117,12 @@ int lm__plain_open(lm_plain *plain, lm_format expected, const lm_key *key, const
                    const void *data, size_t size, lm_object *err);
 void lm__plain_close(lm_plain *plain);
 
+struct lm_file_map;
+/* lm_pool_load_msgpack_buffer() over a mapped file (io/file_map_internal.h),
+ * handing back the pages it has read when the file is not encrypted. */
+int lm__pool_load_msgpack_map(lm_pool *pool, const char *name, struct lm_file_map *map,
+                              const lm_key *key);
+
 /* Reads the envelope [magic, version, body-map] and returns the number of
  * entries of the body map. */
 int lm__mp_read_envelope(lm_mp_reader *reader, const char *magic, uint64_t version,

@@ -1,14 +1,18 @@
 /* The fast paths of loading, each against a slow way to the same answer:
  * the hashed tag lookup against a scan of the sorted names, the short
  * decimal path of lm__parse_double() against strtod(), and the stack
- * folding of ASCII tags against lm__fold(). */
+ * folding of ASCII tags against lm__fold(); and loading from a mapped
+ * file, which hands pages back as it reads, against loading the same bytes
+ * from memory. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "libmatch/libmatch.h"
+#include "io/file_map_internal.h"
 #include "model/model_internal.h"
+#include "pool_equal.h"
 
 static long scan(const lm_taxonomy *taxonomy, const char *folded)
 {
@@ -82,7 +86,7 @@ START_TEST(parse_double_matches_strtod)
 {
     uint64_t state = 0x2545f4914f6cdd1dull;
     char text[96];
-    for (int round = 0; round < 200000; round++) {
+    for (int round = 0; round < 100000; round++) {
         state ^= state << 13, state ^= state >> 7, state ^= state << 17;
         int digits = 1 + (int)(state % 19);
         int point = (int)((state >> 8) % (uint64_t)(digits + 1));
@@ -153,6 +157,122 @@ START_TEST(ascii_tags_fold_like_lm_fold)
 }
 END_TEST
 
+
+/* assert_pools_equal() for large pools: the same comparison of ids, roles,
+ * vectors, languages, slots, locations and flags, bit for bit, with one
+ * assertion (check's per-assertion bookkeeping costs more than the loads). */
+static bool same_pools(const lm_pool *a, const lm_pool *b)
+{
+    size_t topics = lm_taxonomy_topic_count(lm_pool_taxonomy(a));
+    if (topics != lm_taxonomy_topic_count(lm_pool_taxonomy(b)) ||
+        lm_pool_size(a) != lm_pool_size(b))
+        return false;
+    for (size_t i = 0; i < lm_pool_size(a); i++) {
+        const lm_participant *p = &a->people[i], *q = &b->people[i];
+        if (strcmp(p->id, q->id) || p->role != q->role || p->languages != q->languages ||
+            p->availability != q->availability || p->has_location != q->has_location ||
+            p->step_free != q->step_free || p->host != q->host ||
+            memcmp(&p->max_km, &q->max_km, sizeof p->max_km) ||
+            memcmp(&p->lat, &q->lat, sizeof p->lat) || memcmp(&p->lon, &q->lon, sizeof p->lon))
+            return false;
+        for (int v = 0; v < 3; v++)
+            for (size_t t = 0; t < topics; t++) {
+                double x = lm_pool_value(a, i, (lm_vector)v, t);
+                double y = lm_pool_value(b, i, (lm_vector)v, t);
+                if (memcmp(&x, &y, sizeof x))
+                    return false;
+            }
+    }
+    return true;
+}
+
+/* A pool file of a few release steps (LM_FILE_MAP_STEP, 1 MiB):
+ * loading it from its path (mapped, pages handed back as the reader passes
+ * them) gives the pool the bytes give from memory, for CSV and msgpack,
+ * and an error near the end still names its exact line. */
+START_TEST(mapped_file_loads_like_the_buffer)
+{
+    make_test_folder();
+    lm_pool *made;
+    ck_assert_int_eq(lm_pool_new(NULL, &made), LM_OK);
+    ck_assert_int_eq(lm_pool_generate(made, 12000, 0.3, 50, 11), LM_OK);
+    char csv[512], mp[512];
+    snprintf(csv, sizeof csv, "%s", test_path("pool.csv"));
+    snprintf(mp, sizeof mp, "%s", test_path("pool.msgpack"));
+    ck_assert_int_eq(lm_pool_save_csv(made, csv), LM_OK);
+    ck_assert_int_eq(lm_pool_save_msgpack(made, mp, NULL), LM_OK);
+    size_t size = 0;
+    unsigned char *bytes = read_all(csv, &size);
+    ck_assert_uint_gt(size, 3 * LM_FILE_MAP_STEP);
+    lm_pool *from_memory, *from_path, *from_file, *from_msgpack;
+    ck_assert_int_eq(lm_pool_new(NULL, &from_memory), LM_OK);
+    ck_assert_int_eq(lm_pool_new(NULL, &from_path), LM_OK);
+    ck_assert_int_eq(lm_pool_new(NULL, &from_file), LM_OK);
+    ck_assert_int_eq(lm_pool_new(NULL, &from_msgpack), LM_OK);
+    ck_assert_int_eq(lm_pool_load_csv_buffer(from_memory, csv, (const char *)bytes, size), LM_OK);
+    ck_assert_int_eq(lm_pool_load_csv(from_path, csv), LM_OK);
+    ck_assert_int_eq(lm_pool_load_file(from_file, csv, NULL), LM_OK);
+    ck_assert_int_eq(lm_pool_load_file(from_msgpack, mp, NULL), LM_OK);
+    ck_assert_uint_eq(lm_pool_size(from_memory), 12000);
+    ck_assert(same_pools(from_memory, from_path));
+    ck_assert(same_pools(from_memory, from_file));
+    size_t mp_size = 0;
+    unsigned char *mp_bytes = read_all(mp, &mp_size);
+    lm_pool *msgpack_memory;
+    ck_assert_int_eq(lm_pool_new(NULL, &msgpack_memory), LM_OK);
+    ck_assert_int_eq(lm_pool_load_msgpack_buffer(msgpack_memory, mp, mp_bytes, mp_size, NULL),
+                     LM_OK);
+    ck_assert_uint_gt(mp_size, LM_FILE_MAP_STEP);
+    ck_assert(same_pools(msgpack_memory, from_msgpack));
+    ck_assert_str_eq(lm_pool_id(from_msgpack, 11999), lm_pool_id(from_memory, 11999));
+    lm_pool_free(msgpack_memory);
+    free(mp_bytes);
+    for (size_t i = 0; i < 12000; i += 997)
+        ck_assert_uint_eq(lm_pool_line(from_path, i), i + 2);
+
+    /* a bad role on the second-to-last row: the same message either way */
+    size_t last = size - 1;
+    while (bytes[last - 1] != '\n')
+        last--;
+    size_t row = last - 1;
+    while (bytes[row - 1] != '\n')
+        row--;
+    const char *comma = memchr(bytes + row, ',', last - row);
+    ck_assert_ptr_nonnull(comma);
+    char *broken = malloc(size + 8);
+    size_t at = (size_t)(comma - (const char *)bytes) + 1;
+    memcpy(broken, bytes, at);
+    memcpy(broken + at, "x", 1);
+    memcpy(broken + at + 1, bytes + at, size - at);
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s", test_path("bad.csv"));
+    write_all(bad, broken, size + 1);
+    lm_pool *failing;
+    ck_assert_int_eq(lm_pool_new(NULL, &failing), LM_OK);
+    ck_assert_int_eq(lm_pool_load_csv_buffer(failing, bad, broken, size + 1), LM_E_PARSE);
+    char expected[LM_ERRMSG_MAX];
+    snprintf(expected, sizeof expected, "%s", lm_errmsg(failing));
+    ck_assert_ptr_nonnull(strstr(expected, "line 12000, column 'role'"));
+    ck_assert_int_eq(lm_pool_load_file(failing, bad, NULL), LM_E_PARSE);
+    ck_assert_str_eq(lm_errmsg(failing), expected);
+    ck_assert_uint_eq(lm_pool_size(failing), 0);
+    /* a missing file and a folder: lm__file_read()'s messages */
+    ck_assert_int_eq(lm_pool_load_file(failing, test_path("none.csv"), NULL), LM_E_IO);
+    ck_assert_ptr_nonnull(strstr(lm_errmsg(failing), "No such file or directory"));
+    ck_assert_int_eq(lm_pool_load_csv(failing, test_folder), LM_E_IO);
+    ck_assert_ptr_nonnull(strstr(lm_errmsg(failing), "Is a directory"));
+    free(broken);
+    free(bytes);
+    lm_pool_free(failing);
+    lm_pool_free(from_msgpack);
+    lm_pool_free(from_file);
+    lm_pool_free(from_path);
+    lm_pool_free(from_memory);
+    lm_pool_free(made);
+    remove_test_folder();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("load");
@@ -162,6 +282,7 @@ int main(void)
     tcase_add_test(fast, custom_taxonomy_lookup);
     tcase_add_test(fast, parse_double_matches_strtod);
     tcase_add_test(fast, ascii_tags_fold_like_lm_fold);
+    tcase_add_test(fast, mapped_file_loads_like_the_buffer);
     suite_add_tcase(s, fast);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
