@@ -3,47 +3,46 @@
     from distributed import Client
     import libmatch, libmatch.distributed as ld
     with Client("tcp://scheduler:8786") as client:
-        result = ld.form_groups("pool.csv", client, venues="venues.csv", tiles=8, seed=3)
+        result = ld.form_groups("pool.csv", client, venues="venues.csv", tiles=4, seed=3)
 
 How it works (docs/distributed.md tells the whole story):
   1. Tiles. The located participants are cut into `tiles` tiles by a k-d
-     median cut (each cut across the wider side, in km, at the share of
-     people that gives each half its number of tiles). A tile owns its
-     participants and the venues inside its rectangle. People without a home
-     location (no travel limit: they may join any group) are dealt to the
-     tiles by a hash of their id, so each tile gets its share and the deal
-     does not depend on the order of the file. A tile also holds a halo:
-     the people and venues of other tiles within the largest travel distance
-     of its rectangle (the nearest, at most as many as the tile owns), which
-     its search may borrow.
-  2. Solving. Each tile goes to a worker as msgpack bytes (lm_pool_save_msgpack
-     here, lm_pool_load_msgpack_buffer there; never a pickled handle), and
-     the worker runs lm_groups_form with one thread and the run's seed
+     cut (_tiles.Cut: across the wider side, at each side's share of the
+     people within 5%, on the line the fewest people live near). A tile owns
+     its participants and the venues inside its rectangle. People without a
+     home location are dealt to the tiles by a hash of their id. With `halo`
+     a tile also borrows the nearest people of other tiles, at most that
+     share of its own (default none: on a dense city halos cost more than
+     they give).
+  2. Solving. Each tile goes to a worker as msgpack bytes (the participants'
+     bytes of lm_pool_save_msgpack as they are, under a new header; never a
+     pickled handle) with the pool's taxonomy as a taxonomy CSV, and the
+     worker runs lm_groups_form with the run's seed and `threads` threads
      (ctypes releases the GIL for the call). A killed worker's tile is simply
      run again elsewhere by Dask: a tile is a pure function of its bytes.
-  3. Reconciling. Every group of every tile is taken best first (weighted
-     score, then tile, then its place in the tile's result): a group whose
-     members are all free and whose venue has room in its slot is kept; one
-     that lost members to a better group (a halo person placed twice) keeps
-     the rest when they still make a group (sizes and roles), else it is
-     dissolved. The dissolved, and the unplaced within reach of another
-     tile (and the unplaced without a home), get a second pass: one
-     lm_groups_form over all of them, with the venues' remaining room.
+  3. Reconciling. The groups of a tile's own people are kept (tiles share
+     no venue); a group that borrows keeps the members its owners did not
+     place, when they still make a group (sizes and roles), else it is
+     dissolved. Then a second pass: one lm_groups_form over the unplaced
+     near another tile, the dissolved and the homeless (with venues, the
+     nearest 200 of each role to every free place), with the room left.
   4. One result. The kept groups become an lm_grouping of the whole pool
      (slots and venues fixed) scored by lm_groups_evaluate, so scores, CSV
      and JSON are the library's own (the same contracts as `lmatch groups`).
 Determinism: the tiles, their bytes, each tile's result and the reconciling
 depend on the pool, the options, the seed and the number of tiles only, so
-the same bytes come out whatever the number of workers.
+the same bytes come out whatever the number of workers (or threads).
 
-Needs Dask (Debian: apt-get install python3-dask python3-distributed); the
-rest of libmatch does not.
+Needs Dask and numpy (Debian: apt-get install python3-dask
+python3-distributed python3-numpy); the rest of libmatch does not.
 
 Command line: python3 -m libmatch.distributed groups POOL [--venues V]
 [--seed S] [--workers N | --scheduler tcp://HOST:PORT] [--tiles K]
-[-o GROUPS.csv] [--json OUT.json]
+[-o GROUPS.csv] [--json OUT.json] [--taxonomy FILE] [--halo F] [--threads T]
+[--effort E] [--max-km K] [--timings]
 """
 import argparse
+import concurrent.futures
 import ctypes
 import dataclasses
 import json
@@ -625,7 +624,11 @@ def main(argv=None):
     options = {k: v for k, v in (("effort", args.effort), ("max_km", args.max_km),
                                  ("halo", args.halo), ("threads", args.threads),
                                  ("taxonomy", args.taxonomy)) if v is not None}
+    taxonomy = options.pop("taxonomy", None)
     cluster = None
+    # the pool loads (the library releases the GIL) while the cluster starts
+    loader = concurrent.futures.ThreadPoolExecutor(1)
+    loading = loader.submit(this._as_pool, args.pool, args.venues, taxonomy)
     try:
         if args.scheduler:
             client = _dask_distributed.Client(args.scheduler)
@@ -635,13 +638,18 @@ def main(argv=None):
                 dashboard_address=":0", silence_logs=logging.ERROR)
             client = _dask_distributed.Client(cluster)
         with client:
-            result = this.form_groups(args.pool, client, tiles=args.tiles, seed=args.seed,
-                                      venues=args.venues, csv_path=args.output,
-                                      json_path=args.json, **options)
+            pool, _ = loading.result()
+            with pool:
+                result = this.form_groups(pool, client, tiles=args.tiles, seed=args.seed,
+                                          csv_path=args.output, json_path=args.json,
+                                          **options)
     except (Error, OSError) as error:
         print("libmatch.distributed: %s" % error, file=sys.stderr)
         return 1
     finally:
+        if loading.done() and loading.exception() is None:
+            loading.result()[0].close()  # when the cluster failed before the pool was used
+        loader.shutdown()
         if cluster is not None:
             cluster.close()
     if args.output is None and args.json is None or args.json != "-":
