@@ -454,6 +454,25 @@ def merged_section(path, heading):
         heading, shown_path(path), text)
 
 
+def kept_sections(path, headings):
+    """Sections that other harnesses write into docs/benchmarks.md itself
+    (bench/load_bench, bench/distributed_bench.py), carried over verbatim
+    from the page being replaced, each up to the next heading of its level."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        lines = f.read().splitlines()
+    out = []
+    for heading in headings:
+        start = next((i for i, line in enumerate(lines) if line == "## " + heading), None)
+        if start is None:
+            continue
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+                   len(lines))
+        out.append("\n".join(lines[start:end]).rstrip("\n") + "\n")
+    return out
+
+
 def rounds_section(path):
     """A link to docs/benchmarks_rounds.md (bench/golfer_bench.py) with its
     headline numbers; None when the page is not there."""
@@ -663,6 +682,7 @@ def report(args, runs, sweep, summary, meta, docs_dir):
     section = lifecycle_section(os.path.join(docs_dir, "benchmarks_lifecycle.md"))
     if section:
         out.append(section)
+    out += kept_sections(os.path.join(docs_dir, "benchmarks.md"), ["Loading", "Distributed"])
 
     out += ["## Commands of every measurement", "", "```sh"]
     out += [r["command"] for r in runs] + [s["command"] for s in sweep]
