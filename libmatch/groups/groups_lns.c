@@ -66,12 +66,14 @@ typedef struct lns {
     /* what a member of F left out of the new groups is worth: joining the
      * best group outside F with room (its gain), or -mu */
     double out_value[LNS_FREE_MAX];
-    double best[1u << LNS_FREE_MAX];
-    uint32_t stamp[1u << LNS_FREE_MAX];
+    /* the memo of best_of(), by subset of F: 2^free_limit entries each,
+     * allocated for the region's limit (64 KB with venues, 1 MB at 16) */
+    double *best;
+    uint32_t *stamp;
     uint32_t generation;
     double *sums; /* 6 x D doubles of zeros for lm__gstate_list_value */
     uint64_t room_slots[LM_REGION_VENUES_MAX];
-    uint32_t choice[1u << LNS_FREE_MAX];
+    uint32_t *choice;
     /* scratch lists */
     uint32_t *unassigned;
     uint32_t unassigned_count;
@@ -252,7 +254,7 @@ static double best_of(lns *l, uint32_t mask)
 static double solve(lns *l)
 {
     if (++l->generation == 0) { /* the stamps wrapped: start them afresh */
-        memset(l->stamp, 0, sizeof l->stamp);
+        memset(l->stamp, 0, ((size_t)1 << l->free_limit) * sizeof *l->stamp);
         l->generation = 1;
     }
     return best_of(l, (1u << l->n) - 1);
@@ -675,7 +677,12 @@ int lm__groups_lns(lm_gstate *s, lm_rng *rng, uint64_t rounds, atomic_int *stop)
         l->related = lm__calloc(related, sizeof *l->related);
         l->touched = lm__malloc(2 * related * sizeof *l->touched);
         l->sums = lm__calloc(6 * s->topics + 1, sizeof *l->sums);
-        if (!l->unassigned || !l->related || !l->touched || !l->sums)
+        size_t subsets = (size_t)1 << l->free_limit;
+        l->best = lm__malloc(subsets * sizeof *l->best);
+        l->stamp = lm__calloc(subsets, sizeof *l->stamp);
+        l->choice = lm__malloc(subsets * sizeof *l->choice);
+        if (!l->unassigned || !l->related || !l->touched || !l->sums || !l->best || !l->stamp ||
+            !l->choice)
             status = LM_E_NOMEM;
     }
     double mu = s->weights.unassigned;
@@ -758,6 +765,9 @@ int lm__groups_lns(lm_gstate *s, lm_rng *rng, uint64_t rounds, atomic_int *stop)
     lm__free(l->related);
     lm__free(l->touched);
     lm__free(l->sums);
+    lm__free(l->best);
+    lm__free(l->stamp);
+    lm__free(l->choice);
     lm__free(l->group_mask);
     lm__free(l->group_value);
     lm__free(l);
