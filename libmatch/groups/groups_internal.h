@@ -164,6 +164,25 @@ typedef struct lm_gstate {
 
 #define LM_KIN 8
 
+/* Keeps id[0..*found) the `width` best by value, descending (a new value
+ * enters only when it beats the last kept one; later equals stay behind
+ * earlier ones). For the short candidate lists of kin and of the swaps
+ * with the unplaced. */
+static inline void lm__top_keep(uint32_t *id, double *value, uint32_t *found, uint32_t width,
+                                uint32_t k, double v)
+{
+    if (*found == width && !(v > value[width - 1]))
+        return;
+    uint32_t at = *found < width ? (*found)++ : width - 1;
+    while (at > 0 && value[at - 1] < v) {
+        value[at] = value[at - 1];
+        id[at] = id[at - 1];
+        at--;
+    }
+    value[at] = v;
+    id[at] = k;
+}
+
 #define LM_NONE_ITEM UINT32_MAX
 
 int lm__gstate_init(lm_gstate *state, const lm_pool *pool, const lm_params *params,

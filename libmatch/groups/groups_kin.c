@@ -73,17 +73,7 @@ static void consider(const lm_gstate *s, uint32_t i, uint32_t j, uint32_t *kin, 
     for (uint32_t q = 0; q < *found; q++)
         if (kin[q] == j)
             return;
-    double value = affinity(&s->items[i], &s->items[j]);
-    if (*found == LM_KIN && value <= best[LM_KIN - 1])
-        return;
-    uint32_t at = *found < LM_KIN ? (*found)++ : LM_KIN - 1;
-    while (at > 0 && best[at - 1] < value) {
-        best[at] = best[at - 1];
-        kin[at] = kin[at - 1];
-        at--;
-    }
-    best[at] = value;
-    kin[at] = j;
+    lm__top_keep(kin, best, found, LM_KIN, j, affinity(&s->items[i], &s->items[j]));
 }
 
 int lm__gstate_kin(lm_gstate *s)

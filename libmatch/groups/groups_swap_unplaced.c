@@ -85,21 +85,6 @@ static void by_topic_free(by_topic *b)
     lm__free(b->list);
 }
 
-/* Keeps candidate[0..*found) the best CANDIDATES by `added`, descending. */
-static void rank(uint32_t *candidate, double *added, uint32_t *found, uint32_t k, double value)
-{
-    if (*found == CANDIDATES && !(value > added[*found - 1]))
-        return;
-    uint32_t i = *found < CANDIDATES ? (*found)++ : *found - 1;
-    while (i > 0 && added[i - 1] < value) {
-        added[i] = added[i - 1];
-        candidate[i] = candidate[i - 1];
-        i--;
-    }
-    added[i] = value;
-    candidate[i] = k;
-}
-
 /* Makes the best swap of a member of g with an unplaced person from g's
  * theme lists; false when none raises g's score. */
 static bool improve_group(lm_gstate *s, const by_topic *b, uint32_t g)
@@ -122,7 +107,8 @@ static bool improve_group(lm_gstate *s, const by_topic *b, uint32_t g)
             for (uint32_t c = 0; c < found && !seen; c++)
                 seen = candidate[c] == k;
             if (!seen)
-                rank(candidate, added, &found, k, lm__gstate_score_with(s, g, LM_NONE_ITEM, k));
+                lm__top_keep(candidate, added, &found, CANDIDATES, k,
+                             lm__gstate_score_with(s, g, LM_NONE_ITEM, k));
         }
     }
     const uint32_t *members = s->members + (size_t)g * s->max_size;
